@@ -1,0 +1,35 @@
+# Välkommen: the same commands locally and in CI. `make help` lists them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: help install train run chat test unit e2e validate clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## Create .venv with Python 3.10 and install the pinned dependencies
+	@scripts/setup.sh
+
+train: install ## Train the model if data, config or NLU code changed
+	@scripts/train.sh
+
+run: train ## Start Rasa + action server on localhost (Ctrl-C stops both)
+	@scripts/run.sh
+
+chat: install ## Talk to the running assistant in the terminal
+	@. scripts/env.sh && $(PY) -m bot.cli --url http://localhost:$${RASA_PORT}
+
+validate: install ## rasa data validate (domain, rules and NLU data)
+	@. scripts/env.sh && $(VENV)/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data --fail-on-warnings
+
+unit: install ## Unit tests only (no model, no servers)
+	@. scripts/env.sh && $(PY) -m pytest tests/unit -q
+
+test: train ## Everything: validation, unit tests, end-to-end tests on the real servers
+	@. scripts/env.sh && $(PY) -m pytest tests -q
+
+clean: ## Remove models and runtime data (keeps .venv)
+	rm -rf models var .pytest_cache

@@ -1,0 +1,1 @@
+"""Custom actions of Välkommen (rasa-sdk): they pick message ids, ``locales/`` has the words."""

@@ -1,0 +1,140 @@
+"""Actions that answer: council topics, dialogue replies and the helpful fallback."""
+
+from __future__ import annotations
+
+import abc
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import has_words, latest_intent, latest_text, ranked_topics, reply_language
+from actions.names import SLOT_LANGUAGE
+from actions.replies import help_button, menu_buttons, topic_buttons
+from bot.i18n import default_catalogue
+
+
+class ActionAnswerTopic(Action):
+    """Answers the topic of the latest message from ``locales/``, ending with its source."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        catalogue = default_catalogue()
+        language = reply_language(tracker)
+        topic = latest_intent(tracker)
+        if topic not in catalogue.topics:
+            dispatcher.utter_message(
+                text=catalogue.interface("fallback", language), buttons=menu_buttons(catalogue, language)
+            )
+            return [SlotSet(SLOT_LANGUAGE, language)]
+        answer = catalogue.answer(topic, language)
+        dispatcher.utter_message(text=answer.text)
+        return [SlotSet(SLOT_LANGUAGE, language)]
+
+
+class InterfaceReply(Action, abc.ABC):
+    """A reply made of one interface string, optionally followed by the topic menu."""
+
+    message_key: Text = ""
+    with_menu: bool = False
+
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """The action name used in domain.yml and the rules."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        catalogue = default_catalogue()
+        language = reply_language(tracker)
+        buttons = menu_buttons(catalogue, language) if self.with_menu else []
+        dispatcher.utter_message(text=catalogue.interface(self.message_key, language), buttons=buttons)
+        return [SlotSet(SLOT_LANGUAGE, language)]
+
+
+class ActionGreet(InterfaceReply):
+    """Welcomes the user and shows the topic menu."""
+
+    message_key = "greet"
+    with_menu = True
+
+    def name(self) -> Text:
+        return "action_greet"
+
+
+class ActionGoodbye(InterfaceReply):
+    """Says goodbye."""
+
+    message_key = "goodbye"
+
+    def name(self) -> Text:
+        return "action_goodbye"
+
+
+class ActionThanks(InterfaceReply):
+    """Answers thanks."""
+
+    message_key = "thanks"
+
+    def name(self) -> Text:
+        return "action_thanks"
+
+
+class ActionHelp(InterfaceReply):
+    """Says what the assistant can do and shows the topic menu."""
+
+    message_key = "help"
+    with_menu = True
+
+    def name(self) -> Text:
+        return "action_help"
+
+
+class ActionBotChallenge(InterfaceReply):
+    """Says it is a digital assistant and how to reach a person."""
+
+    message_key = "bot_challenge"
+
+    def name(self) -> Text:
+        return "action_bot_challenge"
+
+
+class ActionOutOfScope(InterfaceReply):
+    """Says what the assistant covers and shows the topic menu."""
+
+    message_key = "out_of_scope"
+    with_menu = True
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+
+class ActionTopicFallback(Action):
+    """Low confidence: "I'm not sure I understood", the likeliest topics and the menu.
+
+    A message without words (empty, only emoji or control characters) is asked to be
+    written in words instead.
+    """
+
+    def name(self) -> Text:
+        return "action_topic_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        catalogue = default_catalogue()
+        language = reply_language(tracker)
+        if not has_words(latest_text(tracker)):
+            dispatcher.utter_message(
+                text=catalogue.interface("empty_message", language), buttons=menu_buttons(catalogue, language)
+            )
+            return [SlotSet(SLOT_LANGUAGE, language)]
+        buttons = topic_buttons(catalogue, language, ranked_topics(tracker, catalogue))
+        buttons.append(help_button(catalogue, language))
+        dispatcher.utter_message(text=catalogue.interface("fallback", language), buttons=buttons)
+        return [SlotSet(SLOT_LANGUAGE, language)]

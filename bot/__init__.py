@@ -1,0 +1,1 @@
+"""Välkommen: a multilingual civic-information assistant for newcomers in Borås."""

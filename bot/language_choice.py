@@ -1,0 +1,35 @@
+"""Which language to answer in: plain logic shared by the actions."""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from bot.languages import SOURCE_LANGUAGE, normalise_language
+
+#: A detection at least this sure decides the reply language on its own.
+CONFIDENT_DETECTION = 0.7
+
+
+def choose_reply_language(
+    detected: Optional[Mapping[str, object]],
+    chosen: Optional[str] = None,
+    previous: Optional[str] = None,
+    hint: Optional[str] = None,
+) -> str:
+    """The language to reply in.
+
+    Order: a confident detection of the message itself; the user's explicit choice;
+    the language of the conversation so far; the channel's hint; a weak detection;
+    Swedish.
+    """
+    code = normalise_language(str(detected.get("code"))) if detected else None
+    confidence = float(detected.get("confidence") or 0.0) if detected else 0.0
+    if code and confidence >= CONFIDENT_DETECTION:
+        return code
+    for candidate in (chosen, previous, hint):
+        normalised = normalise_language(candidate)
+        if normalised:
+            return normalised
+    if code and confidence > 0.0:
+        return code
+    return SOURCE_LANGUAGE

@@ -1,0 +1,68 @@
+"""Starts the Rasa server (``rasa run ...``) with request checks in front of its HTTP API.
+
+Rasa answers a malformed body on ``/model/parse`` with a 500 and a body without a
+``message`` on the REST channel with silence. This launcher adds one Sanic request
+middleware to Rasa's own app that answers such requests with a clear 4xx instead.
+Usage: ``python -m bot.server run --model ... --enable-api`` (same arguments as ``rasa``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Optional
+
+from bot.payloads import payload_problem, problem_status
+
+#: POST endpoints whose JSON body is checked, and the field holding the user's text.
+CHECKED_ENDPOINTS = {"/model/parse": "text", "/webhooks/rest/webhook": "message"}
+
+
+async def check_request(request: Any) -> Optional[Any]:
+    """Sanic request middleware: a 4xx JSON answer for a body Rasa cannot take."""
+    from sanic import response
+
+    field = CHECKED_ENDPOINTS.get(request.path.rstrip("/"))
+    if request.method != "POST" or field is None:
+        return None
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        body = None
+        problem = "the body is not valid JSON"
+    else:
+        problem = payload_problem(body, field)
+    if problem is None:
+        return None
+    status = problem_status(problem)
+    return response.json({"status": "failure", "reason": "BadRequest", "message": problem, "code": status}, status=status)
+
+
+def install() -> None:
+    """Makes Rasa's app factory add ``check_request`` to every app it creates."""
+    from rasa import server
+
+    original = server.create_app
+    if getattr(original, "_valkommen_checked", False):
+        return
+
+    def create_app(*args: Any, **kwargs: Any) -> Any:
+        app = original(*args, **kwargs)
+        app.register_middleware(check_request, "request")
+        return app
+
+    create_app._valkommen_checked = True  # type: ignore[attr-defined]
+    server.create_app = create_app
+
+
+def main() -> None:
+    """Runs the ``rasa`` command line with the request checks installed."""
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *sys.argv[1:]]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

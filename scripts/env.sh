@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# Embedded defaults for every setting; sourced by the other scripts.
+# Values already in the environment (or in .env) win.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ -f "$ROOT/.env" ]; then
+  set -a; . "$ROOT/.env"; set +a
+fi
+export VENV="${VENV:-$ROOT/.venv}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:$ACTION_PORT/webhook}"
+export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
+export TRACKER_STORE_URL="${TRACKER_STORE_URL:-sqlite:///$ROOT/var/tracker.db}"
+export TRACKER_DB="${TRACKER_DB:-valkommen}"
+export MODEL_PATH="${MODEL_PATH:-$ROOT/models/valkommen.tar.gz}"
+# Quiet TensorFlow's start-up noise and keep Rasa from phoning home.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
+export TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-0}"
+export RASA_TELEMETRY_ENABLED=false
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONDONTWRITEBYTECODE=1
+mkdir -p "$ROOT/var"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server (REST channel, HTTP API) on localhost,
+# and stops both on Ctrl-C. Expects scripts/setup.sh and scripts/train.sh to have run.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+"$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" &
+pids+=($!)
+"$VENV/bin/python" -m bot.server run --model "$MODEL_PATH" --enable-api --port "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml &
+pids+=($!)
+
+"$VENV/bin/python" -m bot.wait_ready "http://localhost:$RASA_PORT" "http://localhost:$ACTION_PORT" --timeout 300
+cat <<MSG
+
+  Välkommen is running.
+  REST channel: curl -XPOST localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"a","message":"Hej"}'
+  Parse:        curl -XPOST localhost:$RASA_PORT/model/parse -d '{"text":"Hej"}'
+  Terminal chat in another shell: make chat
+  Stop: Ctrl-C
+
+MSG
+wait -n "${pids[@]}"

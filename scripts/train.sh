@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Trains the model when the training data, config, domain or custom NLU code changed
+# since the last model (or when there is none). `scripts/train.sh --force` always trains.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+fingerprint() {
+  find config.yml domain.yml nlu_data bot/nlu requirements.txt -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
+    -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+
+stamp="$MODEL_PATH.sha256"
+want=$(fingerprint)
+if [ "${1:-}" != "--force" ] && [ -f "$MODEL_PATH" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  echo "==> model is up to date: $MODEL_PATH"
+  exit 0
+fi
+echo "==> training the model (data or config changed)"
+start=$(date +%s)
+"$VENV/bin/rasa" train --config config.yml --domain domain.yml --data nlu_data \
+  --out "$(dirname "$MODEL_PATH")" --fixed-model-name "$(basename "$MODEL_PATH" .tar.gz)" --quiet
+echo "$want" > "$stamp"
+echo "==> trained in $(( $(date +%s) - start )) s: $MODEL_PATH"

@@ -1,0 +1,33 @@
+"""Shared test fixtures: project paths, the locale catalogue and the NLU examples."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from bot.i18n import Catalogue, load_catalogue
+from bot.nlu.examples import Example, read_examples
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    """The project's real locales."""
+    return load_catalogue(ROOT / "locales")
+
+
+@pytest.fixture(scope="session")
+def training_examples() -> List[Example]:
+    """The NLU training examples."""
+    return read_examples(ROOT / "nlu_data" / "nlu")
+
+
+@pytest.fixture(scope="session")
+def heldout_examples() -> List[Example]:
+    """The held-out examples, never used for training."""
+    return read_examples(ROOT / "tests" / "nlu" / "heldout")

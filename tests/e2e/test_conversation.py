@@ -1,0 +1,150 @@
+"""End to end: the real Rasa server and action server, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any, Dict, List, Optional
+
+import httpx
+import pytest
+
+from bot.languages import SUPPORTED_LANGUAGES
+from tests.servers import running_servers
+
+TOPICS = ("school", "home_language", "income_support", "employment_service")
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    with running_servers(tmp_path_factory.mktemp("e2e")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def client():
+    with httpx.Client(timeout=60.0) as http:
+        yield http
+
+
+def say(client, servers, text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> List[dict]:
+    payload = {"sender": sender or uuid.uuid4().hex, "message": text, "metadata": metadata or {"channel": "cli"}}
+    response = client.post(f"{servers.rasa_url}/webhooks/rest/webhook", json=payload)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def parse(client, servers, text: str) -> dict:
+    response = client.post(f"{servers.rasa_url}/model/parse", json={"text": text})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_parse_output_has_the_topic_and_a_language_object(client, servers):
+    result = parse(client, servers, "Hur får mitt barn modersmålsundervisning?")
+    assert result["intent"]["name"] == "home_language"
+    assert result["language"]["code"] == "sv"
+    assert 0.0 <= result["language"]["confidence"] <= 1.0
+
+
+def test_mother_tongue_question_is_answered_in_swedish_and_in_arabic(client, servers, catalogue):
+    swedish = say(client, servers, "Hur får mitt barn modersmålsundervisning?")
+    arabic = say(client, servers, "كيف يحصل طفلي على تعليم اللغة الأم؟")
+    assert [r.get("text") for r in swedish] == [catalogue.answer("home_language", "sv").text]
+    assert [r.get("text") for r in arabic] == [catalogue.answer("home_language", "ar").text]
+
+
+def test_heldout_questions_get_the_right_topic_and_language_in_every_language(client, servers, heldout_examples):
+    """Topic and language of questions the model never saw, per language."""
+    topic_hits: Dict[str, List[bool]] = defaultdict(list)
+    language_hits: Dict[str, List[bool]] = defaultdict(list)
+    for example in heldout_examples:
+        if example.intent not in TOPICS:
+            continue
+        result = parse(client, servers, example.text)
+        topic_hits[example.language].append(result["intent"]["name"] == example.intent)
+        language_hits[example.language].append(result["language"]["code"] == example.language)
+    assert set(topic_hits) == set(SUPPORTED_LANGUAGES)
+    topic_accuracy = {lang: sum(h) / len(h) for lang, h in topic_hits.items()}
+    language_accuracy = {lang: sum(h) / len(h) for lang, h in language_hits.items()}
+    print("topic accuracy", topic_accuracy, "language accuracy", language_accuracy)
+    assert min(topic_accuracy.values()) >= 0.8, topic_accuracy
+    assert min(language_accuracy.values()) >= 0.9, language_accuracy
+
+
+def test_every_language_gets_topic_answers_in_its_own_language(client, servers, heldout_examples, catalogue):
+    """Over REST, a held-out question is answered with the locale's answer in the question's language."""
+    hits: Dict[str, List[bool]] = defaultdict(list)
+    for example in heldout_examples:
+        if example.intent not in TOPICS:
+            continue
+        replies = say(client, servers, example.text)
+        assert replies and all(r.get("text", "").strip() for r in replies), example.text
+        hits[example.language].append(replies[0]["text"] == catalogue.answer(example.intent, example.language).text)
+    accuracy = {lang: sum(h) / len(h) for lang, h in hits.items()}
+    print("answered with the right topic in the right language", accuracy)
+    assert min(accuracy.values()) >= 0.75, accuracy
+
+
+def test_dialogue_messages_never_go_unanswered(client, servers, heldout_examples):
+    for example in heldout_examples:
+        if example.intent in TOPICS:
+            continue
+        replies = say(client, servers, example.text)
+        assert replies and replies[0].get("text", "").strip(), example.text
+
+
+def test_a_button_press_is_answered_in_the_conversation_language(client, servers, catalogue):
+    sender = uuid.uuid4().hex
+    greeting = say(client, servers, "ሰላም፡ ከመይ ኣለኹም", sender=sender)
+    assert greeting[0]["text"] == catalogue.locales["ti"].interface["greet"]
+    school = next(b for b in greeting[0]["buttons"] if b["payload"] == "/school")
+    replies = say(client, servers, school["payload"], sender=sender)
+    assert replies[0]["text"] == catalogue.answer("school", "ti").text
+
+
+def test_a_chosen_language_is_kept_for_button_presses(client, servers, catalogue):
+    sender = uuid.uuid4().hex
+    menu = say(client, servers, "/change_language", sender=sender, metadata={"channel": "web", "language": "sv"})
+    somali = next(b for b in menu[0]["buttons"] if b["title"] == catalogue.locales["so"].name)
+    confirmed = say(client, servers, somali["payload"], sender=sender)
+    assert confirmed[0]["text"] == catalogue.locales["so"].interface["language_set"]
+    replies = say(client, servers, "/income_support", sender=sender)
+    assert replies[0]["text"] == catalogue.answer("income_support", "so").text
+
+
+def test_the_channel_language_hint_decides_for_an_emoji(client, servers, catalogue):
+    replies = say(client, servers, "👍🙂", metadata={"channel": "telegram", "language": "fa"})
+    assert replies and replies[0]["text"]
+    assert replies[0]["text"] in {catalogue.locales["fa"].interface[k] for k in catalogue.locales["fa"].interface}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\u0000\u0007\u001b[31m", "🙂" * 50, "a" * 10_000, "Hej " * 2_500, "<script>alert(1)</script>"],
+    ids=["empty", "whitespace", "control", "emoji", "10k-letters", "10k-words", "html"],
+)
+def test_odd_input_gets_a_clear_reply(client, servers, text):
+    replies = say(client, servers, text)
+    assert replies, "no reply"
+    assert all(r.get("text", "").strip() for r in replies)
+    assert all("<script>" not in r["text"] for r in replies)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b'{"sender": "x"}', b'{"message": 5, "sender": "x"}', b"[]"],
+    ids=["malformed", "no-message", "number-message", "array"],
+)
+def test_malformed_requests_get_a_4xx_or_a_reply_never_a_5xx(client, servers, body):
+    response = client.post(
+        f"{servers.rasa_url}/webhooks/rest/webhook", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code < 500, response.text
+    if response.status_code == 200:
+        assert response.json() and response.json()[0].get("text")
+
+
+def test_parse_rejects_malformed_json_with_a_4xx(client, servers):
+    response = client.post(f"{servers.rasa_url}/model/parse", content=b"{oops", headers={"Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500

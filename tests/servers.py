@@ -1,0 +1,112 @@
+"""Starting the real Rasa server and action server for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+from bot.wait_ready import actions_ready, rasa_ready, wait_ready
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+OUTPUT = ROOT / "test-output"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Servers:
+    """URLs and processes of a running Rasa + action server pair."""
+
+    rasa_url: str
+    action_url: str
+    processes: Dict[str, subprocess.Popen]
+    env: Dict[str, str]
+
+
+def model_path() -> Path:
+    """The trained model (``make train`` builds it)."""
+    return Path(os.environ.get("MODEL_PATH") or ROOT / "models" / "valkommen.tar.gz")
+
+
+def start_process(name: str, args: List[str], env: Dict[str, str]) -> subprocess.Popen:
+    """Starts one server, its output in test-output/<name>.log."""
+    OUTPUT.mkdir(exist_ok=True)
+    log = open(OUTPUT / f"{name}.log", "wb")
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_actions(env: Dict[str, str], port: int, name: str = "actions") -> subprocess.Popen:
+    """Starts the action server on ``port``."""
+    return start_process(name, [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)], env)
+
+
+def start_rasa(env: Dict[str, str], port: int, name: str = "rasa") -> subprocess.Popen:
+    """Starts the Rasa server with the REST channel and HTTP API on ``port``."""
+    args = [
+        sys.executable, "-m", "bot.server", "run", "--model", str(model_path()), "--enable-api", "--port", str(port),
+        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+    ]
+    return start_process(name, args, env)
+
+
+def server_env(tmp_dir: Path, action_port: int, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """The environment for both servers: SQLite tracker store in ``tmp_dir``."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "TRACKER_DIALECT": "sqlite",
+            "TRACKER_STORE_URL": f"sqlite:///{tmp_dir / 'tracker.db'}",
+            "TRACKER_DB": "valkommen",
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+def stop(processes: Dict[str, subprocess.Popen]) -> None:
+    """Stops the servers, politely first."""
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def running_servers(tmp_dir: Path, timeout: float = 300.0) -> Iterator[Servers]:
+    """Runs a Rasa server and an action server until the block ends."""
+    if not model_path().exists():
+        raise RuntimeError(f"no trained model at {model_path()}: run `make train` first")
+    rasa_port, action_port = free_port(), free_port()
+    env = server_env(tmp_dir, action_port)
+    processes = {"actions": start_actions(env, action_port), "rasa": start_rasa(env, rasa_port)}
+    servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", processes, env)
+    try:
+        alive = lambda: all(p.poll() is None for p in processes.values())
+        if not wait_ready(servers.rasa_url, servers.action_url, timeout, alive):
+            raise RuntimeError(f"servers did not start; see {OUTPUT}/rasa.log and actions.log")
+        yield servers
+    finally:
+        stop(processes)
+
+
+__all__ = ["Servers", "running_servers", "rasa_ready", "actions_ready", "free_port"]

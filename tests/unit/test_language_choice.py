@@ -1,0 +1,28 @@
+"""Which language a reply is written in."""
+
+from bot.language_choice import choose_reply_language
+
+
+def test_a_confident_detection_decides():
+    assert choose_reply_language({"code": "ar", "confidence": 0.95}, chosen="sv", previous="en") == "ar"
+
+
+def test_an_explicit_choice_wins_over_a_weak_detection():
+    assert choose_reply_language({"code": "en", "confidence": 0.4}, chosen="so", previous="sv") == "so"
+
+
+def test_the_conversation_language_is_kept_for_a_button_press():
+    assert choose_reply_language(None, previous="ti", hint="en") == "ti"
+
+
+def test_the_channel_hint_is_used_for_a_first_short_message():
+    assert choose_reply_language({"code": "sv", "confidence": 0.3}, hint="uk-UA") == "uk"
+
+
+def test_an_unknown_hint_is_ignored():
+    assert choose_reply_language(None, hint="zz") == "sv"
+
+
+def test_croatian_and_serbian_hints_map_to_the_bosnian_locale():
+    assert choose_reply_language(None, hint="hr") == "bs"
+    assert choose_reply_language(None, hint="sr-Latn") == "bs"
