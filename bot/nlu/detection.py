@@ -85,7 +85,7 @@ def dominant_script(text: str) -> Optional[str]:
             counts["arabic"] += 1
         elif _in_blocks(char, _CYRILLIC):
             counts["cyrillic"] += 1
-        elif "LATIN" in unicodedata.name(char, ""):
+        elif _is_latin(char):
             counts["latin"] += 1
     script, count = max(counts.items(), key=lambda item: item[1])
     return script if count else None
@@ -98,10 +98,29 @@ def swedish_term_stems() -> Tuple[str, ...]:
     return tuple(fold(line.strip()) for line in lines if line.strip() and not line.startswith("#"))
 
 
+def _is_latin(char: str) -> bool:
+    return char.isalpha() and "LATIN" in unicodedata.name(char, "")
+
+
+def split_scripts(text: str) -> str:
+    """``text`` with a space wherever Latin letters meet letters of another script.
+
+    Tigrinya and Arabic prefixes join the next word ("ንmodersmål", "بالـSFI"); split, the
+    Swedish word can be recognised.
+    """
+    out = []
+    for previous, char in zip(" " + text, text):
+        if previous.isalpha() and char.isalpha() and _is_latin(previous) != _is_latin(char):
+            out.append(" ")
+        out.append(char)
+    return "".join(out)
+
+
 def without_swedish_terms(text: str) -> str:
     """``text`` without Swedish official words, or ``text`` itself if nothing else is left."""
     stems = swedish_term_stems()
-    kept = [word for word in text.split() if not fold(word.strip("?!.,:;()\"'")).startswith(stems)]
+    words = split_scripts(text).split()
+    kept = [word for word in words if not fold(word.strip("?!.,:;()\"'")).startswith(stems)]
     rest = " ".join(kept)
     return rest if any(c.isalpha() for c in rest) else text
 
