@@ -19,6 +19,9 @@ from bot.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 
 DEFAULT_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 TOPICS_FILE = "topics.yml"
+# One newline between the parts of an answer: Rasa's REST channel splits a text at blank
+# lines into separate messages, and an answer must stay one forwardable message.
+PART_SEPARATOR = "\n"
 
 
 class LocaleError(ValueError):
@@ -123,7 +126,7 @@ class Catalogue:
         )
         return RenderedAnswer(
             topic=topic,
-            text="\n\n".join(lines),
+            text=PART_SEPARATOR.join(lines),
             language=user_locale.code,
             answer_language=body_locale.code,
             translated=body_locale.code == user_locale.code,

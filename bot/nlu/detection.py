@@ -22,6 +22,7 @@ from bot.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, normalise_langua
 
 TERMS_FILE = Path(__file__).with_name("swedish_terms.txt")
 MAX_CHARS = 1000  # the beginning of a message is enough to tell its language
+NON_LATIN_SHARE = 0.2
 
 # Unicode blocks, as (first, last) code points.
 _ETHIOPIC = ((0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F))
@@ -74,7 +75,11 @@ def fold(text: str) -> str:
 
 
 def dominant_script(text: str) -> Optional[str]:
-    """The script most letters of ``text`` are written in, or None if it has no letters."""
+    """The script ``text`` is written in, or None if it has no letters.
+
+    A non-Latin script wins when at least a fifth of the letters (and two or more) are
+    written in it; otherwise Latin.
+    """
     counts = {"ethiopic": 0, "arabic": 0, "cyrillic": 0, "latin": 0}
     for char in text:
         if not char.isalpha():
@@ -87,8 +92,15 @@ def dominant_script(text: str) -> Optional[str]:
             counts["cyrillic"] += 1
         elif _is_latin(char):
             counts["latin"] += 1
-    script, count = max(counts.items(), key=lambda item: item[1])
-    return script if count else None
+    total = sum(counts.values())
+    if not total:
+        return None
+    # Swedish words go into messages in other scripts, rarely the other way round: a fair
+    # share of non-Latin letters decides the script even when Latin letters outnumber them.
+    script, count = max(((s, c) for s, c in counts.items() if s != "latin"), key=lambda item: item[1])
+    if count >= max(2, NON_LATIN_SHARE * total):
+        return script
+    return "latin" if counts["latin"] else script
 
 
 @lru_cache(maxsize=1)

@@ -65,6 +65,11 @@ def test_official_words_are_removed_only_when_other_words_remain():
     assert without_swedish_terms("Arbetsförmedlingen?") == "Arbetsförmedlingen?"
 
 
+def test_a_few_arabic_letters_among_swedish_words_make_the_message_arabic_script():
+    assert dominant_script("آخر موعد لـ socialt riktat stöd") == "arabic"
+    assert dominant_script("simskola كيف اسجل") == "arabic"
+
+
 def test_dominant_script_counts_letters_only():
     assert dominant_script("123 !!") is None
     assert dominant_script("SFI چطور ثبت نام کنم") == "arabic"
