@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run chat test unit e2e validate clean
+.PHONY: help install train run chat test unit validate content-check eval clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,12 @@ chat: install ## Talk to the running assistant in the terminal
 
 validate: install ## rasa data validate (domain, rules and NLU data)
 	@. scripts/env.sh && $(VENV)/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data --fail-on-warnings
+
+content-check: install ## Per language: missing, unreviewed and stale answers, broken placeholders
+	@. scripts/env.sh && $(PY) -m bot.content_check
+
+eval: install ## Train and score NLU on the held-out set vs Rasa's default pipeline (results/eval.md)
+	@. scripts/env.sh && $(PY) -m bot.evaluation
 
 unit: install ## Unit tests only (no model, no servers)
 	@. scripts/env.sh && $(PY) -m pytest tests/unit -q

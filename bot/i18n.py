@@ -15,7 +15,7 @@ from typing import Dict, Mapping, Optional
 
 import yaml
 
-from bot.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.languages import SELECTABLE_LANGUAGES, SOURCE_LANGUAGE
 
 DEFAULT_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 TOPICS_FILE = "topics.yml"
@@ -188,10 +188,10 @@ def load_locale(path: Path) -> Locale:
 
 
 def load_catalogue(directory: Optional[Path] = None) -> Catalogue:
-    """Read every supported language's locale and the topic catalogue from ``directory``."""
+    """Read every selectable language's locale and the topic catalogue from ``directory``."""
     directory = Path(directory or DEFAULT_LOCALES_DIR)
     locales = {}
-    for code in SUPPORTED_LANGUAGES:
+    for code in SELECTABLE_LANGUAGES:
         path = directory / f"{code}.yml"
         if path.exists():
             locales[code] = load_locale(path)

@@ -16,6 +16,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.detection import fold
+
 MULTILINGUAL = "xx"
 # Our language codes whose spaCy rules live under another code.
 SPACY_CODES = {"bs": "hr"}
@@ -72,9 +74,14 @@ class LanguageAwareSpacyTokenizer(Tokenizer):
         return self._pipelines[code]
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        """Splits the attribute's text with the rules of the message's language."""
+        """Splits the attribute's text with the rules of the message's language.
+
+        Each token's lemma is its folded form (lower case, no diacritics or harakat), which
+        Rasa's CountVectorsFeaturizer uses by default: "forskola" and "förskola" get the
+        same features, as do Arabic words with and without vowel marks.
+        """
         text = message.get(attribute)
         language = (message.get("language") or {}).get("code")
         doc = self.pipeline(language).make_doc(text)
-        tokens = [Token(t.text, t.idx) for t in doc if not t.is_space]
+        tokens = [Token(t.text, t.idx, lemma=fold(t.text)) for t in doc if not t.is_space]
         return self._apply_token_pattern(tokens)

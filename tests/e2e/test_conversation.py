@@ -9,11 +9,13 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 import pytest
+import yaml
 
 from bot.languages import SUPPORTED_LANGUAGES
-from tests.servers import running_servers
+from tests.servers import ROOT, running_servers
 
-TOPICS = ("school", "home_language", "income_support", "employment_service")
+TOPICS = tuple(yaml.safe_load((ROOT / "locales" / "topics.yml").read_text(encoding="utf-8"))["topics"])
+EMERGENCY_CASES = yaml.safe_load((ROOT / "tests" / "nlu" / "emergency_cases.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +165,18 @@ def test_conversations_are_kept_in_the_sqlite_tracker_store(client, servers):
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()
     assert rows[0] > 0
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_danger_to_life_gets_112_at_once_in_every_language(client, servers, catalogue, language):
+    for text in EMERGENCY_CASES[language]["urgent"][:4]:
+        assert parse(client, servers, text)["intent"] == {"name": "emergency", "confidence": 1.0}, text
+        replies = say(client, servers, text)
+        assert replies[0]["text"] == catalogue.answer("emergency", language).text, text
+
+
+def test_easy_swedish_can_be_chosen_and_is_kept_for_swedish_questions(client, servers, catalogue):
+    sender = uuid.uuid4().hex
+    say(client, servers, '/change_language{"language":"sv-easy"}', sender=sender)
+    replies = say(client, servers, "Hur ansöker jag om plats på förskola?", sender=sender)
+    assert replies[0]["text"] == catalogue.answer("preschool", "sv-easy").text

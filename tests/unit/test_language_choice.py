@@ -26,3 +26,15 @@ def test_an_unknown_hint_is_ignored():
 def test_croatian_and_serbian_hints_map_to_the_bosnian_locale():
     assert choose_reply_language(None, hint="hr") == "bs"
     assert choose_reply_language(None, hint="sr-Latn") == "bs"
+
+
+def test_easy_swedish_stays_chosen_while_the_user_writes_swedish():
+    assert choose_reply_language({"code": "sv", "confidence": 0.95}, chosen="sv-easy") == "sv-easy"
+
+
+def test_easy_swedish_gives_way_when_the_user_writes_another_language():
+    assert choose_reply_language({"code": "ar", "confidence": 0.95}, chosen="sv-easy") == "ar"
+
+
+def test_easy_swedish_can_be_chosen_by_its_code():
+    assert choose_reply_language(None, chosen="SV-EASY") == "sv-easy"

@@ -36,3 +36,11 @@ def test_bosnian_uses_croatian_rules():
 
 def test_whitespace_is_never_a_token():
     assert tokens("  hej \n\n  då  ", "sv") == ["hej", "då"]
+
+
+def test_features_see_words_without_diacritics_as_the_same_word():
+    tokenizer = LanguageAwareSpacyTokenizer(LanguageAwareSpacyTokenizer.get_default_config())
+    with_marks = Message(data={"text": "Förskola", "language": {"code": "sv", "confidence": 1.0}})
+    without = Message(data={"text": "forskola", "language": {"code": "sv", "confidence": 1.0}})
+    assert tokenizer.tokenize(with_marks, "text")[0].lemma == tokenizer.tokenize(without, "text")[0].lemma == "forskola"
+    assert tokenizer.tokenize(with_marks, "text")[0].text == "Förskola"
