@@ -28,8 +28,8 @@ validate: install ## rasa data validate (domain, rules and NLU data)
 content-check: install ## Per language: missing, unreviewed and stale answers, broken placeholders
 	@. scripts/env.sh && $(PY) -m bot.content_check
 
-eval: install ## Train and score NLU on the held-out set vs Rasa's default pipeline (results/eval.md)
-	@. scripts/env.sh && $(PY) -m bot.evaluation
+eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results/eval.md)
+	@. scripts/env.sh && $(PY) -m bot.evaluation --project-model "$$MODEL_PATH"
 
 unit: install ## Unit tests only (no model, no servers)
 	@. scripts/env.sh && $(PY) -m pytest tests/unit -q

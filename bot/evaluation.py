@@ -155,6 +155,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "results")
     parser.add_argument("--skip-default", action="store_true", help="evaluate only the project's pipeline")
+    parser.add_argument(
+        "--project-model", type=Path, help="a model already trained from config.yml and nlu_data/ (skips that training)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -168,11 +171,14 @@ def main() -> int:
     timings = []
     for name, config in configs:
         start = time.monotonic()
-        model = train(config, args.out / "models", f"eval-{name}")
+        if name == "project" and args.project_model:
+            model = args.project_model
+        else:
+            model = train(config, args.out / "models", f"eval-{name}")
         trained = time.monotonic() - start
         predictions = predict(model, examples)
         results[name] = score(predictions)
-        timings.append(f"- {name}: trained in {trained:.0f} s")
+        timings.append(f"- {name}: " + ("given model" if model == args.project_model else f"trained in {trained:.0f} s"))
         if name == "project":
             confusion_picture(predictions, args.out / "confusion.png")
     report = "\n".join(
