@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, normalise_language
+from bot.languages import SOURCE_LANGUAGE, normalise_language
 
 TERMS_FILE = Path(__file__).with_name("swedish_terms.txt")
 MAX_CHARS = 1000  # the beginning of a message is enough to tell its language
@@ -242,8 +242,3 @@ class LanguageIdentifier:
             for code in candidates:
                 scores[code] += weight / weight_sum * probabilities.get(code, 0.0) / subtotal
         return scores
-
-
-def supported(code: Optional[str]) -> bool:
-    """Whether ``code`` is one of the languages Välkommen speaks."""
-    return code in SUPPORTED_LANGUAGES
