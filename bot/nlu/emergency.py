@@ -8,20 +8,20 @@ whitespace-collapsed. Used by ``EmergencyOverride`` so that such a message alway
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 import yaml
 
+from bot.nlu.detection import fold
+
 TERMS_FILE = Path(__file__).with_name("emergency_terms.yml")
 
 
 def normalise(text: str) -> str:
-    """Lower-case, without combining marks, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    """Lower-case, without combining marks (``fold``), single spaces."""
+    return " ".join(fold(text).split())
 
 
 @lru_cache(maxsize=4)
