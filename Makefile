@@ -5,13 +5,16 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run chat test unit validate content-check eval clean
+.PHONY: help install system-packages train run chat test unit validate content-check eval clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: ## Create .venv with Python 3.10 and install the pinned dependencies
 	@scripts/setup.sh
+
+system-packages: ## Debian packages the tests need (Chromium, Redis, PostgreSQL, nginx)
+	@scripts/system-packages.sh
 
 train: install ## Train the model if data, config or NLU code changed
 	@scripts/train.sh
@@ -34,7 +37,7 @@ eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results
 unit: install ## Unit tests only (no model, no servers)
 	@. scripts/env.sh && $(PY) -m pytest tests/unit -q
 
-test: train ## Everything: validation, unit tests, end-to-end tests on the real servers
+test: system-packages train ## Everything: validation, unit tests, end-to-end tests on the real servers
 	@. scripts/env.sh && $(PY) -m pytest tests -q
 
 clean: ## Remove models and runtime data (keeps .venv)

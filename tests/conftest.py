@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import List
+from typing import Iterator, List
 
 import pytest
 
 from bot.i18n import Catalogue, load_catalogue
 from bot.nlu.examples import Example, read_examples
+from tests.servers import Servers, running_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -31,3 +32,10 @@ def training_examples() -> List[Example]:
 def heldout_examples() -> List[Example]:
     """The held-out examples, never used for training."""
     return read_examples(ROOT / "tests" / "nlu" / "heldout")
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory) -> Iterator[Servers]:
+    """One real Rasa server + action server pair (SQLite tracker) shared by all tests that need it."""
+    with running_servers(tmp_path_factory.mktemp("servers")) as running:
+        yield running

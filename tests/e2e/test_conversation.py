@@ -12,16 +12,10 @@ import pytest
 import yaml
 
 from bot.languages import SUPPORTED_LANGUAGES
-from tests.servers import ROOT, running_servers
+from tests.servers import ROOT
 
 TOPICS = tuple(yaml.safe_load((ROOT / "locales" / "topics.yml").read_text(encoding="utf-8"))["topics"])
 EMERGENCY_CASES = yaml.safe_load((ROOT / "tests" / "nlu" / "emergency_cases.yml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    with running_servers(tmp_path_factory.mktemp("e2e")) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
