@@ -10,7 +10,7 @@ import pytest
 
 from bot.i18n import Catalogue, load_catalogue
 from bot.nlu.examples import Example, read_examples
-from tests.servers import Servers, running_servers
+from tests.servers import Servers, free_port, running_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -35,7 +35,13 @@ def heldout_examples() -> List[Example]:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory) -> Iterator[Servers]:
+def web_origin() -> str:
+    """The origin the web widget's demo pages are served from in tests (Rasa allows it by CORS)."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, web_origin) -> Iterator[Servers]:
     """One real Rasa server + action server pair (SQLite tracker) shared by all tests that need it."""
-    with running_servers(tmp_path_factory.mktemp("servers")) as running:
+    with running_servers(tmp_path_factory.mktemp("servers"), cors=[web_origin]) as running:
         yield running

@@ -52,12 +52,19 @@ def start_actions(env: Dict[str, str], port: int, name: str = "actions") -> subp
     return start_process(name, [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)], env)
 
 
-def start_rasa(env: Dict[str, str], port: int, name: str = "rasa") -> subprocess.Popen:
-    """Starts the Rasa server with the REST channel and HTTP API on ``port``."""
+def start_rasa(
+    env: Dict[str, str], port: int, name: str = "rasa", cors: Optional[List[str]] = None
+) -> subprocess.Popen:
+    """Starts the Rasa server with the REST channel and HTTP API on ``port``.
+
+    ``cors``: the web origins allowed to call it from a browser (none by default).
+    """
     args = [
         sys.executable, "-m", "bot.server", "run", "--model", str(model_path()), "--enable-api", "--port", str(port),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
     ]
+    if cors:
+        args += ["--cors", *cors]
     return start_process(name, args, env)
 
 
@@ -92,13 +99,13 @@ def stop(processes: Dict[str, subprocess.Popen]) -> None:
 
 
 @contextmanager
-def running_servers(tmp_dir: Path, timeout: float = 300.0) -> Iterator[Servers]:
-    """Runs a Rasa server and an action server until the block ends."""
+def running_servers(tmp_dir: Path, timeout: float = 300.0, cors: Optional[List[str]] = None) -> Iterator[Servers]:
+    """Runs a Rasa server and an action server until the block ends (``cors``: allowed web origins)."""
     if not model_path().exists():
         raise RuntimeError(f"no trained model at {model_path()}: run `make train` first")
     rasa_port, action_port = free_port(), free_port()
     env = server_env(tmp_dir, action_port)
-    processes = {"actions": start_actions(env, action_port), "rasa": start_rasa(env, rasa_port)}
+    processes = {"actions": start_actions(env, action_port), "rasa": start_rasa(env, rasa_port, cors=cors)}
     servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", processes, env)
     try:
         alive = lambda: all(p.poll() is None for p in processes.values())
