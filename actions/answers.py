@@ -10,7 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import has_words, latest_intent, latest_text, ranked_topics, reply_language
-from actions.names import SLOT_LANGUAGE
+from actions.feedback import comment_events, feedback_buttons, has_comment
+from actions.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC
+from actions.places import place_events
 from actions.replies import help_button, menu_buttons, topic_buttons
 from bot.i18n import default_catalogue
 
@@ -33,8 +35,8 @@ class ActionAnswerTopic(Action):
             )
             return [SlotSet(SLOT_LANGUAGE, language)]
         answer = catalogue.answer(topic, language)
-        dispatcher.utter_message(text=answer.text)
-        return [SlotSet(SLOT_LANGUAGE, language)]
+        dispatcher.utter_message(text=answer.text, buttons=feedback_buttons(catalogue, language))
+        return [SlotSet(SLOT_LANGUAGE, language), SlotSet(SLOT_LAST_TOPIC, topic)] + comment_events(tracker, language)
 
 
 class InterfaceReply(Action, abc.ABC):
@@ -42,6 +44,8 @@ class InterfaceReply(Action, abc.ABC):
 
     message_key: Text = ""
     with_menu: bool = False
+    #: Whether a message right after a 👎 is taken as the feedback comment and thanked for.
+    takes_comment: bool = False
 
     @abc.abstractmethod
     def name(self) -> Text:
@@ -52,9 +56,13 @@ class InterfaceReply(Action, abc.ABC):
     ) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
         language = reply_language(tracker)
+        comment = comment_events(tracker, language)
+        if self.takes_comment and has_comment(comment):
+            dispatcher.utter_message(text=catalogue.interface("feedback_comment_thanks", language))
+            return [SlotSet(SLOT_LANGUAGE, language)] + comment
         buttons = menu_buttons(catalogue, language) if self.with_menu else []
         dispatcher.utter_message(text=catalogue.interface(self.message_key, language), buttons=buttons)
-        return [SlotSet(SLOT_LANGUAGE, language)]
+        return [SlotSet(SLOT_LANGUAGE, language)] + comment
 
 
 class ActionGreet(InterfaceReply):
@@ -109,6 +117,7 @@ class ActionOutOfScope(InterfaceReply):
 
     message_key = "out_of_scope"
     with_menu = True
+    takes_comment = True
 
     def name(self) -> Text:
         return "action_out_of_scope"
@@ -118,7 +127,8 @@ class ActionTopicFallback(Action):
     """Low confidence: "I'm not sure I understood", the likeliest topics and the menu.
 
     A message without words (empty, only emoji or control characters) is asked to be
-    written in words instead.
+    written in words instead. A message right after a 👎 is the feedback comment. A message
+    naming a Borås district or meeting place ("I live in Norrby") gets that meeting place.
     """
 
     def name(self) -> Text:
@@ -134,7 +144,19 @@ class ActionTopicFallback(Action):
                 text=catalogue.interface("empty_message", language), buttons=menu_buttons(catalogue, language)
             )
             return [SlotSet(SLOT_LANGUAGE, language)]
+        comment = comment_events(tracker, language)
+        if has_comment(comment):
+            dispatcher.utter_message(text=catalogue.interface("feedback_comment_thanks", language))
+            return [SlotSet(SLOT_LANGUAGE, language)] + comment
+        if names_a_place(tracker):
+            return place_events(dispatcher, tracker, catalogue, language) + comment
         buttons = topic_buttons(catalogue, language, ranked_topics(tracker, catalogue))
         buttons.append(help_button(catalogue, language))
         dispatcher.utter_message(text=catalogue.interface("fallback", language), buttons=buttons)
-        return [SlotSet(SLOT_LANGUAGE, language)]
+        return [SlotSet(SLOT_LANGUAGE, language)] + comment
+
+
+def names_a_place(tracker: Tracker) -> bool:
+    """Whether the latest message names a Borås district or meeting place."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return any(entity.get("entity") in ("district", "place") for entity in entities)

@@ -6,3 +6,12 @@ ENTITY_LANGUAGE = "language"
 
 INTENT_HELP = "help"
 INTENT_CHANGE_LANGUAGE = "change_language"
+
+SLOT_LAST_TOPIC = "last_topic"
+SLOT_MEETING_PLACE = "meeting_place"
+SLOT_FEEDBACK = "feedback"
+SLOT_FEEDBACK_COMMENT = "feedback_comment"
+SLOT_FEEDBACK_PENDING = "feedback_pending"
+ENTITY_FEEDBACK = "feedback"
+INTENT_FEEDBACK = "feedback"
+TOPIC_MEETING_PLACE = "meeting_place"

@@ -45,7 +45,7 @@ def slot_events(events) -> Dict[str, Any]:
 def test_a_topic_is_answered_from_the_locale_of_the_detected_language(catalogue):
     messages, events = run(ActionAnswerTopic(), tracker("school", {"code": "fa", "confidence": 0.97}))
     assert [m["text"] for m in messages] == [catalogue.answer("school", "fa").text]
-    assert slot_events(events) == {"language": "fa"}
+    assert slot_events(events) == {"language": "fa", "last_topic": "school"}
 
 
 def test_a_topic_button_is_answered_in_the_conversation_language(catalogue):
