@@ -13,6 +13,10 @@ export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
 export TRACKER_STORE_URL="${TRACKER_STORE_URL:-sqlite:///$ROOT/var/tracker.db}"
 export TRACKER_DB="${TRACKER_DB:-valkommen}"
 export MODEL_PATH="${MODEL_PATH:-$ROOT/models/valkommen.tar.gz}"
+# Web widget: the demo meeting-place pages' port, and the web origins (space- or comma-separated)
+# whose pages may call the Rasa server from a browser (Rasa's --cors). Others get no CORS headers.
+export WEB_PORT="${WEB_PORT:-8080}"
+export WEB_ORIGINS="${WEB_ORIGINS:-http://localhost:$WEB_PORT}"
 # Quiet TensorFlow's start-up noise and keep Rasa from phoning home.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
 export TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-0}"

@@ -15,8 +15,11 @@ trap stop INT TERM EXIT
 
 "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" &
 pids+=($!)
+read -ra web_origins <<< "${WEB_ORIGINS//,/ }"
 "$VENV/bin/python" -m bot.server run --model "$MODEL_PATH" --enable-api --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml &
+  --endpoints endpoints.yml --credentials credentials.yml --cors "${web_origins[@]}" &
+pids+=($!)
+"$VENV/bin/python" -m bot.web.serve --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
 pids+=($!)
 
 "$VENV/bin/python" -m bot.wait_ready "http://localhost:$RASA_PORT" "http://localhost:$ACTION_PORT" --timeout 300
@@ -25,6 +28,7 @@ cat <<MSG
   Välkommen is running.
   REST channel: curl -XPOST localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"a","message":"Hej"}'
   Parse:        curl -XPOST localhost:$RASA_PORT/model/parse -d '{"text":"Hej"}'
+  Web widget:   http://localhost:$WEB_PORT/ (demo meeting-place pages, e.g. http://localhost:$WEB_PORT/norrby.html)
   Terminal chat in another shell: make chat
   Stop: Ctrl-C
 
