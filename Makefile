@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages train run chat test unit validate content-check eval clean
+.PHONY: help install system-packages train run chat web test unit validate content-check eval clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,11 +19,14 @@ system-packages: ## Debian packages the tests need (Chromium, Redis, PostgreSQL,
 train: install ## Train the model if data, config or NLU code changed
 	@scripts/train.sh
 
-run: train ## Start Rasa + action server on localhost (Ctrl-C stops both)
+run: train ## Start Rasa + action server + widget demo pages on localhost (Ctrl-C stops all)
 	@scripts/run.sh
 
 chat: install ## Talk to the running assistant in the terminal
 	@. scripts/env.sh && $(PY) -m bot.cli --url http://localhost:$${RASA_PORT}
+
+web: install ## Only the demo meeting-place pages with the widget (talks to a Rasa started elsewhere)
+	@. scripts/env.sh && echo "  http://localhost:$${WEB_PORT}/" && $(PY) -m bot.web.serve --port $${WEB_PORT} --rasa-url $${RASA_URL:-http://localhost:$${RASA_PORT}}
 
 validate: install ## rasa data validate (domain, rules and NLU data)
 	@. scripts/env.sh && $(VENV)/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data --fail-on-warnings
