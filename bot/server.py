@@ -58,6 +58,9 @@ def install() -> None:
 def main() -> None:
     """Runs the ``rasa`` command line with the request checks installed."""
     install()
+    from bot.fault_replies import install as install_fault_handling  # store check, action timeout, no silence
+
+    install_fault_handling(sys.argv[1:])
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]
