@@ -12,6 +12,15 @@ export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:$ACTION_PORT
 export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
 export TRACKER_STORE_URL="${TRACKER_STORE_URL:-sqlite:///$ROOT/var/tracker.db}"
 export TRACKER_DB="${TRACKER_DB:-valkommen}"
+# Scale-out only (deploy/endpoints.scaleout.yml): the Redis lock store shared by the replicas.
+export REDIS_HOST="${REDIS_HOST:-localhost}"
+export REDIS_PORT="${REDIS_PORT:-6379}"
+export REDIS_DB="${REDIS_DB:-1}"
+export REDIS_PASSWORD="${REDIS_PASSWORD:-}"
+# Seconds a custom action may take (then the user gets the "unavailable" text), and seconds
+# the Rasa server waits at start for its tracker/lock store before exiting with an error.
+export ACTION_TIMEOUT="${ACTION_TIMEOUT:-10}"
+export STORE_WAIT_SECONDS="${STORE_WAIT_SECONDS:-15}"
 export MODEL_PATH="${MODEL_PATH:-$ROOT/models/valkommen.tar.gz}"
 # Web widget: the demo meeting-place pages' port, and the web origins (space- or comma-separated)
 # whose pages may call the Rasa server from a browser (Rasa's --cors). Others get no CORS headers.
