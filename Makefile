@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages train run chat web test unit validate content-check eval clean
+.PHONY: help install system-packages train run chat web test unit validate content-check eval retention bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,12 @@ content-check: install ## Per language: missing, unreviewed and stale answers, b
 
 eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results/eval.md)
 	@. scripts/env.sh && $(PY) -m bot.evaluation --project-model "$$MODEL_PATH"
+
+retention: install ## Delete tracker events older than RETENTION_DAYS (default 30); the Rasa server also runs it daily
+	@. scripts/env.sh && $(PY) -m bot.retention --endpoints endpoints.yml
+
+bench: install ## Load benchmark: 1/20/50 simulated users vs Rasa's default config (results/bench.md)
+	@. scripts/env.sh && $(PY) -m bench.load $(BENCH_ARGS)
 
 unit: install ## Unit tests only (no model, no servers)
 	@. scripts/env.sh && $(PY) -m pytest tests/unit -q

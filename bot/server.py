@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any, Optional
 
+from bot import privacy_api, retention
 from bot.payloads import payload_problem, problem_status
 
 #: POST endpoints whose JSON body is checked, and the field holding the user's text.
@@ -49,6 +50,8 @@ def install() -> None:
     def create_app(*args: Any, **kwargs: Any) -> Any:
         app = original(*args, **kwargs)
         app.register_middleware(check_request, "request")
+        privacy_api.register(app, kwargs.get("auth_token"))  # forget-me endpoint
+        retention.schedule(app)  # retention job: at start, then daily
         return app
 
     create_app._valkommen_checked = True  # type: ignore[attr-defined]

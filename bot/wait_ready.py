@@ -6,17 +6,19 @@ Usage: python -m bot.wait_ready RASA_URL ACTION_URL [--timeout SECONDS]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-from typing import Callable
+from typing import Callable, Optional
 
 import httpx
 
 
-def rasa_ready(url: str) -> bool:
-    """Whether the Rasa server at ``url`` is up with a model loaded."""
+def rasa_ready(url: str, token: Optional[str] = None) -> bool:
+    """Whether the Rasa server at ``url`` is up with a model loaded (``token``: default RASA_TOKEN)."""
+    token = token or os.environ.get("RASA_TOKEN") or None
     try:
-        response = httpx.get(f"{url}/status", timeout=2.0)
+        response = httpx.get(f"{url}/status", params={"token": token} if token else None, timeout=2.0)
         return response.status_code == 200 and bool(response.json().get("model_file"))
     except (httpx.HTTPError, ValueError):
         return False
@@ -31,12 +33,16 @@ def actions_ready(url: str) -> bool:
 
 
 def wait_ready(
-    rasa_url: str, action_url: str, timeout: float, alive: Callable[[], bool] = lambda: True
+    rasa_url: str,
+    action_url: str,
+    timeout: float,
+    alive: Callable[[], bool] = lambda: True,
+    token: Optional[str] = None,
 ) -> bool:
     """Polls both servers until they are ready, ``timeout`` seconds pass or ``alive()`` is false."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and alive():
-        if rasa_ready(rasa_url) and actions_ready(action_url):
+        if rasa_ready(rasa_url, token) and actions_ready(action_url):
             return True
         time.sleep(0.5)
     return False

@@ -16,8 +16,10 @@ trap stop INT TERM EXIT
 "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 read -ra web_origins <<< "${WEB_ORIGINS//,/ }"
+auth=()  # Rasa's HTTP API (not the REST webhook) needs ?token=$RASA_TOKEN when it is set
+[ -n "${RASA_TOKEN:-}" ] && auth=(--auth-token "$RASA_TOKEN")
 "$VENV/bin/python" -m bot.server run --model "$MODEL_PATH" --enable-api --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml --cors "${web_origins[@]}" &
+  --endpoints endpoints.yml --credentials credentials.yml --cors "${web_origins[@]}" "${auth[@]}" &
 pids+=($!)
 "$VENV/bin/python" -m bot.web.serve --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
 pids+=($!)

@@ -65,6 +65,8 @@ def start_rasa(
     ]
     if cors:
         args += ["--cors", *cors]
+    if env.get("RASA_TOKEN"):  # Rasa's HTTP API then needs ?token=
+        args += ["--auth-token", env["RASA_TOKEN"]]
     return start_process(name, args, env)
 
 
@@ -99,18 +101,31 @@ def stop(processes: Dict[str, subprocess.Popen]) -> None:
 
 
 @contextmanager
-def running_servers(tmp_dir: Path, timeout: float = 300.0, cors: Optional[List[str]] = None) -> Iterator[Servers]:
-    """Runs a Rasa server and an action server until the block ends (``cors``: allowed web origins)."""
+def running_servers(
+    tmp_dir: Path,
+    timeout: float = 300.0,
+    cors: Optional[List[str]] = None,
+    extra_env: Optional[Dict[str, str]] = None,
+    log_prefix: str = "",
+) -> Iterator[Servers]:
+    """Runs a Rasa server and an action server until the block ends (``cors``: allowed web origins).
+
+    ``extra_env``: more settings for both servers (e.g. RASA_TOKEN); ``log_prefix``: their logs are
+    test-output/<log_prefix>rasa.log and <log_prefix>actions.log.
+    """
     if not model_path().exists():
         raise RuntimeError(f"no trained model at {model_path()}: run `make train` first")
     rasa_port, action_port = free_port(), free_port()
-    env = server_env(tmp_dir, action_port)
-    processes = {"actions": start_actions(env, action_port), "rasa": start_rasa(env, rasa_port, cors=cors)}
+    env = server_env(tmp_dir, action_port, extra_env)
+    processes = {
+        "actions": start_actions(env, action_port, name=f"{log_prefix}actions"),
+        "rasa": start_rasa(env, rasa_port, name=f"{log_prefix}rasa", cors=cors),
+    }
     servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", processes, env)
     try:
         alive = lambda: all(p.poll() is None for p in processes.values())
-        if not wait_ready(servers.rasa_url, servers.action_url, timeout, alive):
-            raise RuntimeError(f"servers did not start; see {OUTPUT}/rasa.log and actions.log")
+        if not wait_ready(servers.rasa_url, servers.action_url, timeout, alive, token=env.get("RASA_TOKEN")):
+            raise RuntimeError(f"servers did not start; see {OUTPUT}/{log_prefix}rasa.log and {log_prefix}actions.log")
         yield servers
     finally:
         stop(processes)
