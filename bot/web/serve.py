@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence
 
 from aiohttp import web
 
-from bot.i18n import Catalogue, default_catalogue
+from bot.i18n import Catalogue, LocaleError, default_catalogue
 from bot.places import Place, PlaceDirectory, load_directory
 from bot.web.strings import widget_strings
 
@@ -49,6 +49,14 @@ def _district_name(directory: PlaceDirectory, place: Place) -> Optional[str]:
     return place.district
 
 
+def _offer(catalogue: Catalogue, offer: str, lang: str) -> str:
+    """What a place offers, from ``offer_<id>`` in locales; the data's own wording otherwise."""
+    try:
+        return catalogue.interface(f"offer_{offer}", lang)
+    except LocaleError:
+        return offer
+
+
 def index_page(directory: PlaceDirectory, catalogue: Catalogue, lang: str, rasa_url: str) -> str:
     """The list of meeting places, each a link to its page."""
     t = lambda key: html.escape(catalogue.interface(key, lang))  # noqa: E731
@@ -70,6 +78,10 @@ def place_page(directory: PlaceDirectory, place: Place, catalogue: Catalogue, la
     district = _district_name(directory, place)
     if district:
         lines.append(f"<p>{t('web_page_district')}: {html.escape(district)}</p>")
+    offers = [_offer(catalogue, offer, lang) for offer in place.offers]
+    if offers:
+        items = "".join(f"<li>{html.escape(offer)}</li>" for offer in offers)
+        lines.append(f"<h2>{t('web_page_offers')}</h2>\n<ul>{items}</ul>")
     if place.url:
         lines.append(f'<p><a href="{html.escape(place.url)}">{t("web_official_page")}</a></p>')
     lines.append(f'<p class="note">{t("web_page_note")}</p>')

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from bot.places import load_places
 from tests.servers import ROOT
 from tests.web.helpers import ask, bot_count, bot_texts, open_widget, user_texts, wait_for_reply
 
@@ -55,8 +56,8 @@ def test_swedish_question_is_answered_on_the_meeting_place_page(page, demo_url, 
     assert catalogue.answer("home_language", "sv").text in bot_texts(page)
     assert page.locator("#valkommen-widget").get_attribute("dir") == "ltr"
     user, bot, panel = box(page, ".vk-user .vk-bubble"), box(page, ".vk-bot .vk-bubble"), box(page, ".vk-panel")
-    assert user["x"] + user["width"] > bot["x"] + bot["width"]  # the user's bubble on the right
-    assert abs(bot["x"] - panel["x"]) < 30
+    assert abs((user["x"] + user["width"]) - (panel["x"] + panel["width"])) < 30  # the user's bubble on the right
+    assert abs(bot["x"] - panel["x"]) < 30  # the bot's on the left
     links = page.locator(".vk-bot .vk-text a")
     assert links.count() >= 1 and all(h.startswith("http") for h in links.evaluate_all("as => as.map(a => a.href)"))
     page.screenshot(path=str(shots / "ltr.png"))
@@ -71,7 +72,7 @@ def test_arabic_page_is_right_to_left_and_answers_in_arabic(page, demo_url, cata
     ask(page, "كيف يحصل طفلي على تعليم اللغة الأم؟")
     assert catalogue.answer("home_language", "ar").text in bot_texts(page)
     user, bot, panel = box(page, ".vk-user .vk-bubble"), box(page, ".vk-bot .vk-bubble"), box(page, ".vk-panel")
-    assert user["x"] < bot["x"]  # mirrored: the user's bubble on the left
+    assert abs(user["x"] - panel["x"]) < 30  # mirrored: the user's bubble on the left
     assert abs((bot["x"] + bot["width"]) - (panel["x"] + panel["width"])) < 30  # the bot's on the right
     page.screenshot(path=str(shots / "rtl.png"))
 
@@ -108,6 +109,30 @@ def test_nearest_meeting_place_is_a_card_with_a_map_link_and_no_coordinates(page
     assert card.locator("a.vk-card-map").get_attribute("href").startswith("http")
     assert not re.search(r"\d+\.\d{2,}", card.inner_text())  # approximate coordinates are never shown
     page.screenshot(path=str(shots / "venue.png"))
+
+
+@pytest.mark.skipif(not VENUE_LANDED, reason="the meeting-place action is not in the domain yet")
+def test_shared_browser_location_finds_the_nearest_meeting_place(page, demo_url, catalogue):
+    open_widget(page, f"{demo_url}/")  # the index page: no meeting place of its own
+    ask(page, "Var ligger närmaste mötesplats?")
+    share = page.locator(".vk-locate-button").last
+    assert share.text_content() == catalogue.interface("place_share_button", "sv")
+    before = bot_count(page)
+    share.click()  # the context's geolocation is in Norrby
+    wait_for_reply(page, before)
+    page.locator(".vk-card").last.wait_for()
+    assert page.locator(".vk-card-title").last.text_content() == "Norrbyhuset"
+    assert user_texts(page)[-1].endswith(catalogue.interface("web_location_shared", "sv"))
+
+
+def test_every_meeting_place_has_a_page_with_the_widget(demo_url):
+    index = httpx.get(f"{demo_url}/").text
+    for place in load_places():
+        assert f'href="/{place.id}.html' in index
+        page = httpx.get(f"{demo_url}/{place.id}.html")
+        assert page.status_code == 200
+        assert place.name in page.text and f'data-meeting-place="{place.id}"' in page.text
+    assert httpx.get(f"{demo_url}/nowhere.html").status_code == 404
 
 
 def test_markup_in_a_message_is_shown_as_text_and_never_run(page, demo_url, dialogs):

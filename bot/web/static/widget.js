@@ -305,7 +305,7 @@
   function locationRequest(r) {
     var box = el("div", "vk-locate");
     if (r.text) box.appendChild(el("p", "vk-locate-text", r.text));
-    var button = el("button", "vk-reply vk-locate-button", "📍 " + (r.button || t("web_location_shared")));
+    var button = el("button", "vk-reply vk-locate-button", r.button || "📍 " + t("web_location_shared"));
     button.type = "button";
     button.addEventListener("click", function () {
       if (!navigator.geolocation) { announceError(t("web_location_error")); return; }
