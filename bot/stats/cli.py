@@ -1,0 +1,110 @@
+"""``make report``: the follow-up report (HTML + CSV) from the tracker store.
+
+Usage: ``python -m bot.stats [--db URL] [--out DIR] [--lang sv|en] [--min-group N]
+[--retention-days N] [--rasa-url URL]``. Defaults: TRACKER_STORE_URL, results/report/,
+Swedish, STATS_MIN_GROUP (5), RETENTION_DAYS (30), the offline topic matcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from bot.i18n import Catalogue, default_catalogue
+from bot.stats.aggregate import DEFAULT_RETENTION_DAYS, DEFAULT_TOP_QUESTIONS, Stats, aggregate
+from bot.stats.editor import link_questions, matcher
+from bot.stats.events import EventStore, engine_for
+from bot.stats.report import Labels, render_csv, render_html
+from bot.stats.suppress import DEFAULT_THRESHOLD
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+DEFAULT_OUT = ROOT / "results" / "report"
+CSV_NAME = "report.csv"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What a report run wrote."""
+
+    html: Path
+    csv: Path
+    stats: Stats
+
+
+def html_name(language: str) -> str:
+    """The HTML file name for a report language (``report-sv.html``)."""
+    return f"report-{language}.html"
+
+
+def place_names() -> dict:
+    """Meeting place id -> name from the places data (ids only if it cannot be read)."""
+    try:
+        from bot.places import load_places
+
+        return {place.id: place.name for place in load_places()}
+    except Exception:  # the report must not fail on a places data problem
+        return {}
+
+
+def build_report(
+    db_url: str,
+    out_dir: Path,
+    language: str = "sv",
+    threshold: int = DEFAULT_THRESHOLD,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+    rasa_url: Optional[str] = None,
+    catalogue: Optional[Catalogue] = None,
+    now: Optional[float] = None,
+    top_questions: int = DEFAULT_TOP_QUESTIONS,
+) -> ReportFiles:
+    """Aggregates the tracker store at ``db_url`` and writes the HTML and CSV into ``out_dir``."""
+    catalogue = catalogue or default_catalogue()
+    names = place_names()
+    engine = engine_for(db_url)
+    try:
+        stats = aggregate(
+            EventStore(engine), {t: m.area for t, m in catalogue.topics.items()}, threshold,
+            retention_days, places=list(names), now=now, top_questions=top_questions,
+        )
+    finally:
+        engine.dispose()
+    link_questions(stats.questions, matcher(list(catalogue.topics), rasa_url))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path, csv_path = out_dir / html_name(language), out_dir / CSV_NAME
+    html_path.write_text(render_html(stats, Labels(catalogue, language, names), CSV_NAME), encoding="utf-8")
+    csv_path.write_text(render_csv(stats), encoding="utf-8")
+    return ReportFiles(html_path, csv_path, stats)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description="Välkommen follow-up report (HTML + CSV) from the tracker store.")
+    parser.add_argument("--db", default=os.environ.get("TRACKER_STORE_URL") or DEFAULT_DB, help="tracker store URL")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    parser.add_argument("--lang", default="sv", help="report language (sv, en, ...)")
+    parser.add_argument("--min-group", type=int, default=_env_int("STATS_MIN_GROUP", DEFAULT_THRESHOLD),
+                        help="smallest group of people shown")
+    parser.add_argument("--retention-days", type=int, default=_env_int("RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+                        help="message texts older than this are never shown")
+    parser.add_argument("--rasa-url", default=None, help="Rasa server for the closest topic (/model/parse)")
+    parser.add_argument("--top", type=int, default=DEFAULT_TOP_QUESTIONS, help="unanswered questions per language")
+    args = parser.parse_args(argv)
+    if args.min_group < 1 or args.retention_days < 0:
+        parser.error("--min-group must be at least 1 and --retention-days not negative")
+    started = time.perf_counter()
+    files = build_report(args.db, args.out, args.lang, args.min_group, args.retention_days, args.rasa_url, top_questions=args.top)
+    print(f"report: {files.html}\nnumbers: {files.csv}\n({time.perf_counter() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

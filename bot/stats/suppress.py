@@ -1,0 +1,60 @@
+"""Small-group suppression: a count of fewer than ``threshold`` people is never shown.
+
+Primary suppression hides every cell with 1 .. threshold-1 distinct senders. Complementary
+suppression then hides, in every line whose sum can be known (a week across all keys, a key
+across all weeks, the topics of one area), the smallest other non-zero cell when exactly
+one cell of the line is hidden, so the hidden value cannot be recovered by subtraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Hashable, Iterable, List, Sequence
+
+#: Default smallest group shown (STATS_MIN_GROUP or --min-group overrides it).
+DEFAULT_THRESHOLD = 5
+
+
+@dataclass
+class Cell:
+    """A count of messages and of distinct people, and whether it may be shown."""
+
+    messages: int = 0
+    people: int = 0
+    shown: bool = True
+
+    @property
+    def value(self) -> "int | None":
+        """The message count, or None when suppressed."""
+        return self.messages if self.shown else None
+
+
+def primary(cells: Iterable[Cell], threshold: int) -> None:
+    """Hides every non-empty cell with fewer than ``threshold`` people."""
+    for cell in cells:
+        cell.shown = cell.people == 0 or cell.people >= threshold
+
+
+def complementary(cells: Dict[Hashable, Cell], lines: Sequence[Sequence[Hashable]]) -> int:
+    """Hides a second cell in every line with exactly one hidden cell; returns how many it hid."""
+    hidden_now = 0
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            members: List[Cell] = [cells[key] for key in line if key in cells]
+            hidden = [cell for cell in members if not cell.shown and cell.messages > 0]
+            if len(hidden) != 1:
+                continue
+            candidates = [cell for cell in members if cell.shown and cell.messages > 0]
+            if not candidates:
+                continue
+            min(candidates, key=lambda cell: cell.messages).shown = False
+            hidden_now += 1
+            changed = True
+    return hidden_now
+
+
+def share_shown(part: Cell, whole: Cell, threshold: int) -> bool:
+    """Whether a share part/whole may be shown: both counts are shown and the whole is large enough."""
+    return part.shown and whole.shown and whole.people >= threshold
