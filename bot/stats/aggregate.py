@@ -104,10 +104,8 @@ def build_table(
         lines += [[("w", week, key) for key in group] for group in groups]
     lines.append([("t", key) for key in keys])
     lines += [[("t", key) for key in group] for group in groups]
-    # A key's whole-period total is published: with it, its weeks form a line too.
-    for key in keys:
-        if total_cells[key].shown:
-            lines.append([("w", week, key) for week in weeks])
+    # A key's weeks sum to its whole-period total: the total is a member of that line.
+    lines += [[("w", week, key) for week in weeks] + [("t", key)] for key in keys]
     complementary(every, lines)
     return Table(list(keys), weeks, cells, total_cells)
 

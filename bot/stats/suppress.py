@@ -1,9 +1,11 @@
 """Small-group suppression: a count of fewer than ``threshold`` people is never shown.
 
 Primary suppression hides every cell with 1 .. threshold-1 distinct senders. Complementary
-suppression then hides, in every line whose sum can be known (a week across all keys, a key
-across all weeks, the topics of one area), the smallest other non-zero cell when exactly
-one cell of the line is hidden, so the hidden value cannot be recovered by subtraction.
+suppression then looks at every line of cells linked by a sum that a reader may know (a week
+across all keys, the topics of one area, a key's weeks together with its whole-period
+total): when exactly one cell of a line is hidden, the smallest other non-zero cell of the
+line is hidden too, so the hidden value cannot be recovered by subtraction. Repeated until
+no line has a single hidden cell.
 """
 
 from __future__ import annotations

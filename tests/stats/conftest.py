@@ -17,7 +17,7 @@ from bot.stats.simulate import (
 DAY = 86400.0
 #: Fixed "now" of the generated data: the middle of a week, so weeks are predictable.
 NOW = (week_of(time.time()) * 7 + 4 + 3.5) * DAY  # Thursday 12:00 UTC of this week
-RECENT_TEXT = "Var kan jag parkera bilen?"
+RECENT_TEXT = "Where can I park my car?"
 OLD_TEXT = "Hur byter jag mitt utländska körkort?"
 RARE_TEXT = "Min granne heter Kalle Svensson"
 
@@ -37,7 +37,7 @@ def known_conversations(now: float) -> List[Conversation]:
     Week 0 (five weeks ago, older than the 30-day retention), weeks 1 and 2 (recent).
     - week 0: 6 Swedish web users on Hässleholmen's page ask about school; 5 of them send
       OLD_TEXT, which ends in the fallback.
-    - week 1: 7 Arabic Telegram users ask about housing, 5 give 👍 and 2 give 👎; 2 Somali
+    - week 1: 11 Arabic Telegram users ask about housing, 6 give 👍 and 5 give 👎; 2 Somali
       users ask about sfi (a small group).
     - week 2: 5 English CLI users send RECENT_TEXT (out of scope) and then look up Norrby's
       meeting place; 3 Swedish users send RARE_TEXT (fallback).
@@ -49,8 +49,8 @@ def known_conversations(now: float) -> List[Conversation]:
         if i < 5:
             turns.append(fallback_turn(OLD_TEXT, "sv"))
         conversations.append(Conversation(f"w0-sv-{i}", week0 + i * 60, {"channel": "web", "language": "sv", "meeting_place": "hassleholmen"}, turns))
-    for i in range(7):
-        turns = [topic_turn("housing", "كيف أجد شقة؟", "ar"), feedback_turn("up" if i < 5 else "down", "housing", "ar")]
+    for i in range(11):
+        turns = [topic_turn("housing", "كيف أجد شقة؟", "ar"), feedback_turn("up" if i < 6 else "down", "housing", "ar")]
         conversations.append(Conversation(f"w1-ar-{i}", week1 + i * 60, {"channel": "telegram", "language": "ar"}, turns))
     for i in range(2):
         conversations.append(Conversation(f"w1-so-{i}", week1 + 600 + i * 60, {"channel": "telegram", "language": "so"}, [topic_turn("sfi", "Sidee SFI loogu qortaa?", "so")]))
@@ -69,3 +69,10 @@ def known_store(tmp_path_factory) -> Known:
     url = f"sqlite:///{path}"
     write_with_tracker_store(url, known_conversations(NOW))
     return Known(url, [week_of(NOW - 35 * DAY), week_of(NOW - 14 * DAY), week_of(NOW - 7 * DAY)], NOW)
+
+
+def normalised(text: str) -> str:
+    """How the report writes a question (case-folded, no surrounding punctuation)."""
+    from bot.stats.aggregate import normalise_text
+
+    return normalise_text(text)
