@@ -1,0 +1,97 @@
+"""The HTML and CSV report: words from locales, hidden groups, retention, the editor links."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from bot.stats.cli import build_report
+from bot.stats.editor import OfflineMatcher
+from tests.stats.conftest import OLD_TEXT, RARE_TEXT, RECENT_TEXT, normalised
+
+
+@pytest.fixture(scope="module")
+def swedish(known_store, catalogue, tmp_path_factory):
+    """The Swedish report at threshold 5."""
+    return build_report(known_store.url, tmp_path_factory.mktemp("sv"), "sv", 5, 30, catalogue=catalogue, now=known_store.now)
+
+
+@pytest.fixture(scope="module")
+def everything(known_store, catalogue, tmp_path_factory):
+    """The English report at threshold 1 (every group shown)."""
+    return build_report(known_store.url, tmp_path_factory.mktemp("en"), "en", 1, 30, catalogue=catalogue, now=known_store.now)
+
+
+def read_csv(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_the_report_is_in_swedish_with_every_heading_from_the_locales(swedish, catalogue):
+    html = swedish.html.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="sv"' in html
+    for key in ("report_title", "report_topics_heading", "report_languages_heading", "report_channels_heading",
+                "report_places_heading", "report_fallback_heading", "report_unanswered_heading", "report_feedback_heading"):
+        assert catalogue.interface(key, "sv") in html, key
+
+
+def test_the_english_version_uses_the_english_strings(everything, catalogue):
+    html = everything.html.read_text(encoding="utf-8")
+    assert everything.html.name == "report-en.html"
+    assert catalogue.interface("report_feedback_heading", "en") in html
+    assert catalogue.interface("report_feedback_heading", "sv") not in html
+
+
+def test_the_html_is_self_contained(swedish):
+    html = swedish.html.read_text(encoding="utf-8")
+    assert "<style>" in html and "@media print" in html
+    assert html.count("<svg") >= 6
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+
+
+def test_hidden_groups_show_as_a_dash_and_are_empty_in_the_csv(swedish, known_store):
+    rows = read_csv(swedish.csv)
+    sfi = [r for r in rows if r["section"] == "topic" and r["key"] == "sfi" and r["suppressed"] == "1"]
+    assert sfi and all(r["messages"] == "" and r["people"] == "" for r in sfi)
+    assert not any(r["section"] == "topic" and r["key"] == "sfi" and r["messages"] == "2" for r in rows)
+    assert "–" in swedish.html.read_text(encoding="utf-8")
+
+
+def test_the_csv_has_the_aggregated_numbers(everything, known_store):
+    rows = read_csv(everything.csv)
+    total = {(r["section"], r["key"]): r for r in rows if r["week"] == "total"}
+    assert total[("channel", "telegram")]["messages"] == "24"
+    assert total[("topic", "housing")]["people"] == "11"
+    assert total[("feedback", "up")]["messages"] == "6"
+    assert float(total[("fallback_rate", "percent")]["percent"]) == pytest.approx(100 * 8 / 48, abs=0.01)
+
+
+def test_no_question_text_older_than_the_retention_period_appears(everything, swedish):
+    for files in (everything, swedish):
+        for path in (files.html, files.csv):
+            text = path.read_text(encoding="utf-8").casefold()
+            assert normalised(OLD_TEXT) not in text and OLD_TEXT.casefold() not in text
+            assert "körkort" not in text
+    assert normalised(RARE_TEXT) in everything.csv.read_text(encoding="utf-8")  # threshold 1: shown
+    assert normalised(RARE_TEXT) not in swedish.csv.read_text(encoding="utf-8")  # 3 people < 5
+
+
+def test_unanswered_questions_link_to_the_training_file_and_the_answer(swedish):
+    rows = [r for r in read_csv(swedish.csv) if r["section"] == "unanswered"]
+    assert [(r["key"], r["text"]) for r in rows] == [("en", normalised(RECENT_TEXT))]
+    topic = rows[0]["closest_topic"]
+    assert rows[0]["example_file"] == f"nlu_data/nlu/en/{topic}.yml"
+    assert rows[0]["answer_file"] == "locales/en.yml"
+    html = swedish.html.read_text(encoding="utf-8")
+    assert f"nlu_data/nlu/en/{topic}.yml" in html and f"answers.{topic}" in html
+
+
+def test_the_offline_matcher_finds_the_topic_of_a_paraphrase(training_examples, catalogue):
+    matcher = OfflineMatcher(training_examples, list(catalogue.topics))
+    assert matcher.closest("hur får mitt barn börja i skolan", "sv")[0] == "school"
+    assert matcher.closest("كيف أحصل على شقة للإيجار", "ar")[0] == "housing"
+    assert matcher.closest("I need an interpreter at the doctor", "en")[0] in ("interpreter", "healthcare")
