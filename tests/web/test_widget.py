@@ -197,6 +197,8 @@ def test_widget_fits_320_px_and_200_percent_text(browser, demo_url, catalogue, s
         for selector in (".vk-input", ".vk-send", ".vk-close", "#vk-lang"):
             part = page.locator(selector).bounding_box()
             assert part["x"] >= 0 and part["x"] + part["width"] <= 320, selector
+        assert page.locator(".vk-input").bounding_box()["width"] >= 200  # room to write, not a sliver
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scrolling
         assert page.evaluate("(() => { const l = document.querySelector('.vk-log'); return l.scrollWidth <= l.clientWidth; })()")
         page.screenshot(path=str(shots / "narrow-200.png"))
     finally:

@@ -231,14 +231,16 @@
     if (m.from === "user") {
       var bubble = el("p", "vk-bubble");
       bubble.appendChild(srOnly(t("web_you_said") + " "));
-      bubble.appendChild(el("span", "vk-text", m.text));
+      bubble.appendChild(el("span", "vk-text", m.text)).dir = "auto";
       item.appendChild(bubble);
       return item;
     }
     if (m.text) {
       var answer = el("div", "vk-bubble");
       answer.appendChild(srOnly(t("web_bot_said") + " "));
-      richText(answer.appendChild(el("div", "vk-text")), m.text);
+      var body = answer.appendChild(el("div", "vk-text"));
+      body.dir = "auto"; // a message may be in another language than the interface
+      richText(body, m.text);
       answer.appendChild(copyButton(m.text));
       item.appendChild(answer);
     }
@@ -304,7 +306,7 @@
 
   function locationRequest(r) {
     var box = el("div", "vk-locate");
-    if (r.text) box.appendChild(el("p", "vk-locate-text", r.text));
+    if (r.text) box.appendChild(el("p", "vk-locate-text", r.text)).dir = "auto";
     var button = el("button", "vk-reply vk-locate-button", r.button || "📍 " + t("web_location_shared"));
     button.type = "button";
     button.addEventListener("click", function () {
@@ -399,8 +401,8 @@
     var css = document.createElement("link");
     css.rel = "stylesheet";
     css.href = base + "widget.css";
+    css.onload = css.onerror = function () { css.onload = css.onerror = null; build(); };
     document.head.appendChild(css);
-    build();
   }
 
   function init() {
