@@ -6,8 +6,9 @@ from typing import Any, Dict
 
 from bot.i18n import Catalogue
 
-#: Interface keys the widget (and the demo pages) use start with this prefix.
+#: Interface keys of the widget start with this prefix; the demo pages' own keys with PAGE_PREFIX.
 PREFIX = "web_"
+PAGE_PREFIX = "web_page_"
 
 
 def widget_strings(catalogue: Catalogue) -> Dict[str, Any]:
@@ -16,7 +17,8 @@ def widget_strings(catalogue: Catalogue) -> Dict[str, Any]:
     Languages are in the catalogue's order (the order users are offered them). A key missing
     in a language falls back to the source language's text, as everywhere else.
     """
-    source_keys = [key for key in catalogue.locale(None).interface if key.startswith(PREFIX)]
+    interface = catalogue.locale(None).interface
+    source_keys = [key for key in interface if key.startswith(PREFIX) and not key.startswith(PAGE_PREFIX)]
     languages = []
     strings = {}
     for code, locale in catalogue.locales.items():
