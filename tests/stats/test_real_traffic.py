@@ -1,0 +1,70 @@
+"""Real traffic through the REST channel of the real servers is counted from their tracker store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from typing import Dict, Set
+
+import httpx
+
+from bot.stats.aggregate import aggregate
+from bot.stats.editor import RasaMatcher
+from bot.stats.events import EventStore, engine_for
+from bot.stats.simulate import Conversation, conversation_events, topic_turn
+from tests.servers import Servers
+
+QUESTION = "Hur får mitt barn modersmålsundervisning?"
+
+
+def snapshot(servers: Servers, catalogue):
+    engine = engine_for(servers.env["TRACKER_STORE_URL"])
+    try:
+        areas = {topic: meta.area for topic, meta in catalogue.topics.items()}
+        return aggregate(EventStore(engine), areas, threshold=1, retention_days=30)
+    finally:
+        engine.dispose()
+
+
+def key_shapes(events) -> Dict[str, Set[str]]:
+    shapes: Dict[str, Set[str]] = {}
+    for data in events:
+        shapes.setdefault(data["event"], set()).update(data)
+        if data["event"] == "user":
+            shapes.setdefault("user.parse_data", set()).update(data["parse_data"])
+    return shapes
+
+
+def test_messages_sent_to_the_real_servers_are_counted(servers: Servers, catalogue):
+    before = snapshot(servers, catalogue)
+    sender = f"stats-{uuid.uuid4().hex[:8]}"
+    metadata = {"channel": "web", "language": "sv", "meeting_place": "norrby"}
+    for _ in range(2):
+        response = httpx.post(
+            f"{servers.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": QUESTION, "metadata": metadata}, timeout=60,
+        )
+        assert response.status_code == 200 and response.json()
+    after = snapshot(servers, catalogue)
+
+    assert after.messages.total("all").messages - before.messages.total("all").messages == 2
+    assert after.channels.total("web").messages - before.channels.total("web").messages == 2
+    assert after.place_pages.total("norrby").messages - before.place_pages.total("norrby").messages == 2
+    assert after.topics.total("home_language").messages - before.topics.total("home_language").messages == 2
+    assert after.languages.total("sv").messages - before.languages.total("sv").messages == 2
+
+
+def test_the_simulator_writes_the_same_event_shapes_as_the_real_servers(servers: Servers):
+    path = servers.env["TRACKER_STORE_URL"].replace("sqlite:///", "", 1)
+    with sqlite3.connect(path) as db:
+        real = [json.loads(row[0]) for row in db.execute("SELECT data FROM events")]
+    simulated = conversation_events(Conversation("s", 1.0e9, {"channel": "web"}, [topic_turn("school", "skola", "sv")]))
+    real_shapes, simulated_shapes = key_shapes(real), key_shapes(simulated)
+    for kind, keys in simulated_shapes.items():
+        assert keys == real_shapes[kind], kind
+
+
+def test_the_rasa_server_names_the_closest_topic(servers: Servers, catalogue):
+    matcher = RasaMatcher(servers.rasa_url, list(catalogue.topics))
+    assert matcher.closest(QUESTION, "sv")[0] == "home_language"
