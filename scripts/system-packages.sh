@@ -3,8 +3,8 @@
 # Chromium (browser tests), Redis, PostgreSQL and nginx (scale-out tests).
 # Idempotent: installs only what is missing. Needs root or sudo and apt-get.
 set -euo pipefail
-PACKAGES=(chromium fonts-dejavu-core fonts-sil-abyssinica redis-server postgresql nginx-light)
-BINARIES=(/usr/bin/chromium /usr/share/fonts/truetype/dejavu /usr/share/fonts/truetype/abyssinica /usr/bin/redis-server /usr/lib/postgresql /usr/sbin/nginx)
+PACKAGES=(chromium fonts-dejavu-core fonts-sil-abyssinica fonts-noto-color-emoji redis-server postgresql nginx-light)
+BINARIES=(/usr/bin/chromium /usr/share/fonts/truetype/dejavu /usr/share/fonts/truetype/abyssinica /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf /usr/bin/redis-server /usr/lib/postgresql /usr/sbin/nginx)
 
 missing=()
 for i in "${!PACKAGES[@]}"; do
