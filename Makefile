@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages train run chat web test unit validate content-check eval retention bench clean
+.PHONY: help install system-packages train run chat telegram web test unit validate content-check eval retention bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ chat: install ## Talk to the running assistant in the terminal
 
 web: install ## Only the demo meeting-place pages with the widget (talks to a Rasa started elsewhere)
 	@. scripts/env.sh && echo "  http://localhost:$${WEB_PORT}/" && $(PY) -m bot.web.serve --port $${WEB_PORT} --rasa-url $${RASA_URL:-http://localhost:$${RASA_PORT}}
+
+telegram: install ## Only the Telegram bot (needs TELEGRAM_BOT_TOKEN; talks to a Rasa started elsewhere)
+	@. scripts/env.sh && $(PY) -m bot.telegram.app
 
 validate: install ## rasa data validate (domain, rules and NLU data)
 	@. scripts/env.sh && $(VENV)/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data --fail-on-warnings

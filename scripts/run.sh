@@ -25,6 +25,10 @@ pids+=($!)
 pids+=($!)
 
 "$VENV/bin/python" -m bot.wait_ready "http://localhost:$RASA_PORT" "http://localhost:$ACTION_PORT" --timeout 300
+if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then  # the Telegram front end (bot/telegram), only with a token
+  RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}" "$VENV/bin/python" -m bot.telegram.app &
+  pids+=($!)
+fi
 cat <<MSG
 
   Välkommen is running.

@@ -1,0 +1,128 @@
+"""Wiring: ``build_application(settings)`` and the entry point ``python -m bot.telegram.app``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import sys
+from typing import Optional
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.i18n import Catalogue, default_catalogue
+from bot.telegram import handlers, inline
+from bot.telegram.rasa_client import RasaClient
+from bot.telegram.redact import install_redaction
+from bot.telegram.services import SERVICES_KEY, Services
+from bot.telegram.settings import SettingsError, TelegramSettings
+
+LOGGER = logging.getLogger(__name__)
+COMMANDS = ("start", "topics", "language", "help", "privacy", "delete")
+REDELIVERY_TASK = "redelivery"
+
+
+async def _redeliver_forever(application: Application) -> None:
+    """Every ``retry_interval`` seconds, delivers the messages kept while Rasa was unavailable."""
+    svc: Services = application.bot_data[SERVICES_KEY]
+    while True:
+        await asyncio.sleep(svc.settings.retry_interval)
+        if len(svc.pending):
+            try:
+                await handlers.flush_pending(application.bot, svc)
+            except Exception as error:  # keep the loop alive whatever happens
+                LOGGER.error("redelivery failed: %s", type(error).__name__)
+
+
+async def _post_init(application: Application) -> None:
+    application.bot_data[REDELIVERY_TASK] = asyncio.create_task(_redeliver_forever(application))
+    with contextlib.suppress(Exception):  # the command menu is a nicety; never block start-up on it
+        await application.bot.set_my_commands([BotCommand(name, name) for name in COMMANDS])
+
+
+async def _post_shutdown(application: Application) -> None:
+    task = application.bot_data.pop(REDELIVERY_TASK, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await application.bot_data[SERVICES_KEY].rasa.close()
+
+
+def build_application(
+    settings: TelegramSettings, catalogue: Optional[Catalogue] = None, rasa: Optional[RasaClient] = None
+) -> Application:
+    """The whole Telegram bot: one Application with one handler per concern."""
+    install_redaction([settings.token, settings.rasa_token or ""])
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_url)
+        .concurrent_updates(True)  # users don't wait for each other; each chat keeps its order (Services.lock)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings,
+        rasa=rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout, settings.rasa_attempts),
+        catalogue=catalogue or default_catalogue(),
+    )
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("language", handlers.language))
+    application.add_handler(CommandHandler("topics", handlers.topics))
+    application.add_handler(CommandHandler("help", handlers.help_command))
+    application.add_handler(CommandHandler("privacy", handlers.privacy))
+    application.add_handler(CommandHandler("delete", handlers.delete))
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.on_edited))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, handlers.on_location))
+    # Text, including commands of no handler of their own ("/thanks"): Rasa reads "/intent" itself.
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, handlers.on_text))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, handlers.on_unsupported))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def webhook_secret(settings: TelegramSettings) -> str:
+    """A stable secret Telegram sends with every webhook call, derived from the token."""
+    return hashlib.sha256(f"webhook:{settings.token}".encode()).hexdigest()[:48]
+
+
+def main() -> int:
+    """Runs the bot: webhook mode when TELEGRAM_WEBHOOK_URL is set, long polling otherwise."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    try:
+        settings = TelegramSettings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    application = build_application(settings)
+    LOGGER.info("Telegram bot starting (%s mode, Rasa at %s)", "webhook" if settings.webhook_url else "polling", settings.rasa_url)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=webhook_secret(settings),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
