@@ -1,0 +1,106 @@
+"""Settings, limits, the inline cache, log redaction and the Rasa client's retries, without servers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+import pytest
+
+from bot.telegram.inline import split_prefix
+from bot.telegram.limits import RateLimiter, TTLCache
+from bot.telegram.rasa_client import RasaClient, RasaUnavailable
+from bot.telegram.redact import REDACTED, install_redaction
+from bot.telegram.settings import DEFAULT_API_URL, SettingsError, TelegramSettings
+
+
+def test_settings_need_a_token_and_have_defaults():
+    with pytest.raises(SettingsError):
+        TelegramSettings.from_env({})
+    settings = TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:abc"})
+    assert settings.api_url == DEFAULT_API_URL and settings.webhook_url is None
+    assert settings.rasa_url == "http://localhost:5005" and settings.retention_days == 30
+    assert "1:abc" not in repr(settings)
+
+
+def test_settings_read_every_variable():
+    env = {"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_API_URL": "http://api.local/bot", "RASA_URL": "http://rasa:5005/",
+           "RASA_TOKEN": "secret", "TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram", "RETENTION_DAYS": "14"}
+    settings = TelegramSettings.from_env(env)
+    assert (settings.api_url, settings.rasa_url, settings.rasa_token) == ("http://api.local/bot", "http://rasa:5005", "secret")
+    assert settings.webhook_url == "https://bot.example/telegram" and settings.retention_days == 14
+
+
+def test_the_flood_limit_warns_once_per_window():
+    now = [0.0]
+    limiter = RateLimiter(limit=2, window=10, clock=lambda: now[0])
+    assert [limiter.allow("u") for _ in range(4)] == [(True, False), (True, False), (False, True), (False, False)]
+    assert limiter.allow("other") == (True, False)
+    now[0] = 11.0
+    assert limiter.allow("u") == (True, False)
+
+
+def test_the_inline_cache_expires_and_evicts():
+    now = [0.0]
+    cache = TTLCache(size=2, ttl=5, clock=lambda: now[0])
+    cache.put("a", 1)
+    cache.put("b", 2)
+    cache.get("a")
+    cache.put("c", 3)  # evicts b, the least recently used
+    assert cache.keys() == ["a", "c"]
+    now[0] = 6.0
+    assert cache.get("a") is None
+
+
+def test_a_language_prefix_picks_the_answer_language():
+    assert split_prefix("ar: school") == ("ar", "school")
+    assert split_prefix("HR:skola") == ("bs", "skola")
+    assert split_prefix("xx: school") == (None, "xx: school")
+    assert split_prefix("Hur söker jag förskola?") == (None, "Hur söker jag förskola?")
+
+
+def test_secrets_are_redacted_from_every_log_record(caplog):
+    install_redaction(["123:SECRET-TOKEN-VALUE"])
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("httpx.anything").warning("POST https://api/bot%s/getMe", "123:SECRET-TOKEN-VALUE")
+        try:
+            raise RuntimeError("url bot123:SECRET-TOKEN-VALUE failed")
+        except RuntimeError:
+            logging.getLogger("telegram.ext").exception("failed")
+    assert "SECRET-TOKEN-VALUE" not in caplog.text
+    assert REDACTED in caplog.text
+    assert logging.getLogger("httpx").level == logging.WARNING
+
+
+def test_the_rasa_client_retries_connection_errors_then_gives_up():
+    attempts = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        attempts.append(request.url.path)
+        raise httpx.ConnectError("refused", request=request)
+
+    client = RasaClient("http://rasa", attempts=3, backoff=0.0, client=httpx.AsyncClient(transport=httpx.MockTransport(refuse)))
+    with pytest.raises(RasaUnavailable):
+        asyncio.run(client.send("s", "Hej", {}))
+    assert attempts == ["/webhooks/rest/webhook"] * 3
+
+
+def test_the_rasa_token_goes_to_the_http_api_not_the_webhook():
+    seen = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.url.params.get("token")))
+        if request.method == "DELETE":
+            return httpx.Response(204)
+        return httpx.Response(200, json=[] if request.url.path.startswith("/webhooks") else {"intent": {}})
+
+    client = RasaClient("http://rasa", token="tok", client=httpx.AsyncClient(transport=httpx.MockTransport(answer)))
+
+    async def calls() -> bool:
+        await client.send("s", "Hej", {})
+        await client.parse("Hej")
+        return await client.delete_conversation("s")
+
+    assert asyncio.run(calls()) is True
+    assert seen == [("/webhooks/rest/webhook", None), ("/model/parse", "tok"), ("/privacy/conversations/s", "tok")]
