@@ -60,6 +60,8 @@ class InterfaceReply(Action, abc.ABC):
         if self.takes_comment and has_comment(comment):
             dispatcher.utter_message(text=catalogue.interface("feedback_comment_thanks", language))
             return [SlotSet(SLOT_LANGUAGE, language)] + comment
+        if self.takes_comment and names_a_place(tracker):
+            return place_events(dispatcher, tracker, catalogue, language) + comment
         buttons = menu_buttons(catalogue, language) if self.with_menu else []
         dispatcher.utter_message(text=catalogue.interface(self.message_key, language), buttons=buttons)
         return [SlotSet(SLOT_LANGUAGE, language)] + comment
