@@ -164,6 +164,24 @@ def test_unreachable_server_keeps_the_message_and_retry_sends_it(page, demo_url,
     assert catalogue.answer("preschool", "sv").text in bot_texts(page)
 
 
+def test_typing_indicator_shows_while_the_answer_is_on_its_way(page, demo_url, servers):
+    open_widget(page, f"{demo_url}/norrby.html")
+    held = []
+    webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
+    page.route(webhook, lambda route: held.append(route))  # hold the request until the indicator has been seen
+    page.locator("#vk-input").fill("Hej")
+    page.locator("#vk-input").press("Enter")
+    page.locator(".vk-typing").wait_for(state="visible")
+    assert bot_count(page) == 0
+    for _ in range(100):  # the route handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].continue_()
+    wait_for_reply(page, 0)
+    assert page.locator(".vk-typing").is_hidden()
+
+
 def test_conversation_survives_a_reload(page, demo_url, servers):
     open_widget(page, f"{demo_url}/norrby.html")
     ask(page, "Hej")
@@ -179,6 +197,7 @@ def test_conversation_survives_a_reload(page, demo_url, servers):
     assert said == ["Hej", "Tack"]
     metadata = [e.get("metadata") or {} for e in tracker["events"] if e["event"] == "user"]
     assert metadata[-1].get("channel") == "web" and metadata[-1].get("meeting_place") == "norrby"
+    assert metadata[-1].get("language") == "sv"
 
 
 def test_widget_fits_320_px_and_200_percent_text(browser, demo_url, catalogue, shots):
