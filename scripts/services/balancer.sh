@@ -5,6 +5,8 @@
 #   scripts/services/balancer.sh stop DIR
 #
 # Uses Debian's nginx (scripts/system-packages.sh). Config, pid and log live in DIR.
+# BALANCER_SHOW_UPSTREAM=1 adds a response header X-Upstream naming the replica that answered
+# (the tests use it to see stickiness and fail-over; not for production).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
@@ -22,11 +24,14 @@ start() {
   for replica in "$@"; do
     servers+="    server $replica max_fails=1 fail_timeout=10s;"$'\n'
   done
-  python3 - "$ROOT/deploy/nginx-rasa.conf.template" "$dir/nginx.conf" "127.0.0.1:$port" "$dir" "$servers" <<'PY'
+  local extra=""
+  [ "${BALANCER_SHOW_UPSTREAM:-0}" = 1 ] && extra='      add_header X-Upstream $upstream_addr always;'
+  python3 - "$ROOT/deploy/nginx-rasa.conf.template" "$dir/nginx.conf" "127.0.0.1:$port" "$dir" "$servers" "$extra" <<'PY'
 import sys
-template, target, listen, prefix, servers = sys.argv[1:]
+template, target, listen, prefix, servers, extra = sys.argv[1:]
 text = open(template, encoding="utf-8").read()
 text = text.replace("@LISTEN@", listen).replace("@PREFIX@", prefix).replace("@UPSTREAM_SERVERS@", servers.rstrip("\n"))
+text = text.replace("@EXTRA@\n", extra + "\n" if extra else "")
 open(target, "w", encoding="utf-8").write(text)
 PY
   "$NGINX" -t -q -p "$dir" -c "$dir/nginx.conf" 2>"$dir/check.log" || { cat "$dir/check.log" >&2; die "bad nginx config"; }

@@ -32,10 +32,12 @@ start() {
     dir="$(mktemp -d /tmp/valkommen-pg.XXXXXX)"
   fi
   mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
   if [ "$(id -u)" -eq 0 ]; then
     chown "$PG_RUN_AS" "$dir"
   fi
   chmod 0700 "$dir"
+  cd /  # the cluster's user may not be allowed into the caller's directory
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_owner "$PG_BIN/initdb" -D "$dir/data" -U "$DB_USER" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
@@ -54,6 +56,8 @@ start() {
 stop() {
   local dir="${1:?usage: postgres.sh stop DATA_DIR}"
   [ -f "$dir/data/postmaster.pid" ] || return 0
+  dir="$(cd "$dir" && pwd)"
+  cd /
   as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
 }
 

@@ -1,0 +1,167 @@
+"""Scale-out on Rasa's own engine: two Rasa replicas, one PostgreSQL tracker store, one Redis
+lock store, one stateless action server, nginx in front keeping each conversation on one replica.
+
+Everything real, started on loopback by the project's scripts (scripts/services/) with
+deploy/endpoints.scaleout.yml. The replicas start once for the module; the last test kills one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List
+
+import httpx
+import pytest
+
+from tests.reliability import helpers
+from tests.reliability.helpers import (
+    CHANGE_TO, SCALEOUT_ENDPOINTS, Redis, bot_texts, new_sender, say, start_actions, start_rasa, stop_process, texts,
+    tracker, user_texts, wait_actions, wait_rasa,
+)
+from tests.servers import free_port, server_env
+
+REPLICAS = ("a", "b")
+
+
+@dataclass
+class Cluster:
+    """URLs and processes of the scale-out set-up."""
+
+    balancer_url: str
+    replica_urls: Dict[str, str]
+    processes: Dict[str, object]
+    redis: Redis
+    tracker_url: str
+    killed: List[str] = field(default_factory=list)
+
+    def replica_of(self, upstream: str) -> str:
+        """The replica name of an X-Upstream header (the last address nginx tried)."""
+        address = upstream.split(",")[-1].strip()
+        return next(name for name, url in self.replica_urls.items() if url.endswith(address))
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory) -> Iterator[Cluster]:
+    tmp = tmp_path_factory.mktemp("scaleout")
+    with helpers.postgres() as tracker_url, helpers.redis(tmp / "redis") as redis:
+        action_port = free_port()
+        env = server_env(tmp, action_port, {
+            "TRACKER_DIALECT": "postgresql", "TRACKER_STORE_URL": tracker_url,
+            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_DB": "1", "REDIS_PASSWORD": "",
+        })
+        env.pop("RASA_TOKEN", None)
+        ports = {name: free_port() for name in REPLICAS}
+        processes = {"actions": start_actions(env, action_port, "scaleout-actions")}
+        for name in REPLICAS:
+            processes[name] = start_rasa(env, ports[name], f"scaleout-rasa-{name}", endpoints=SCALEOUT_ENDPOINTS)
+        try:
+            wait_actions(f"http://127.0.0.1:{action_port}", processes["actions"], "scaleout-actions")
+            urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+            for name in REPLICAS:
+                wait_rasa(urls[name], processes[name], f"scaleout-rasa-{name}")
+            os.environ["BALANCER_SHOW_UPSTREAM"] = "1"
+            try:
+                balancing = helpers.balancer(tmp / "nginx", [f"127.0.0.1:{ports[name]}" for name in REPLICAS])
+                balancer_url = balancing.__enter__()
+            finally:
+                os.environ.pop("BALANCER_SHOW_UPSTREAM", None)
+            try:
+                yield Cluster(balancer_url, urls, processes, redis, tracker_url)
+            finally:
+                balancing.__exit__(None, None, None)
+        finally:
+            for process in processes.values():
+                stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=120.0) as http:
+        yield http
+
+
+def lock_writes(redis: Redis) -> int:
+    """How many SET commands Redis has run (Rasa's RedisLockStore stores each lock with SET)."""
+    stats = redis.info("commandstats").get("cmdstat_set", "calls=0")
+    return int(stats.split(",")[0].split("=")[1])
+
+
+def via_balancer(client: httpx.Client, cluster: Cluster, sender: str, text: str) -> httpx.Response:
+    """A message through nginx; the channels send the sender id also in X-Sender."""
+    return say(client, cluster.balancer_url, sender, text, headers={"X-Sender": sender})
+
+
+def test_one_conversation_alternating_between_replicas_keeps_language_and_context(cluster, client, catalogue):
+    a, b = cluster.replica_urls["a"], cluster.replica_urls["b"]
+    sender = new_sender()
+    locks_before = lock_writes(cluster.redis)
+
+    assert texts(say(client, a, sender, CHANGE_TO.format("ar")))[0] == catalogue.interface("language_set", "ar")
+    assert texts(say(client, b, sender, "/school"))[0] == catalogue.answer("school", "ar").text
+    assert texts(say(client, a, sender, "/home_language"))[0] == catalogue.answer("home_language", "ar").text
+
+    seen_by_b = tracker(client, b, sender)
+    assert seen_by_b["slots"]["chosen_language"] == "ar"
+    assert user_texts(seen_by_b) == [CHANGE_TO.format("ar"), "/school", "/home_language"]
+    assert tracker(client, a, sender)["events"] == seen_by_b["events"]
+    # The replicas took the conversation's lock in the shared Redis for every message.
+    assert lock_writes(cluster.redis) >= locks_before + 3
+
+
+def test_the_conversation_is_stored_in_postgresql(cluster, client):
+    import sqlalchemy as sa
+
+    sender = new_sender()
+    texts(say(client, cluster.replica_urls["a"], sender, "/greet"))
+    engine = sa.create_engine(cluster.tracker_url)
+    with engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+    engine.dispose()
+    assert count > 0
+
+
+def test_the_balancer_keeps_each_conversation_on_one_replica(cluster, client, catalogue):
+    served: Dict[str, set] = {}
+    for _ in range(8):
+        sender = new_sender()
+        via_balancer(client, cluster, sender, CHANGE_TO.format("uk")).raise_for_status()
+        for _ in range(2):
+            response = via_balancer(client, cluster, sender, "/school")
+            assert texts(response)[0] == catalogue.answer("school", "uk").text
+            served.setdefault(sender, set()).add(cluster.replica_of(response.headers["X-Upstream"]))
+    assert all(len(replicas) == 1 for replicas in served.values()), served
+    # Eight conversations are spread over both replicas (consistent hash of the sender id).
+    assert set().union(*served.values()) == set(REPLICAS)
+
+
+def test_conversation_fails_over_to_the_other_replica_when_its_replica_dies(cluster, client, catalogue):
+    sender = new_sender()
+    via_balancer(client, cluster, sender, CHANGE_TO.format("ar")).raise_for_status()
+    first = via_balancer(client, cluster, sender, "/home_language")
+    assert texts(first)[0] == catalogue.answer("home_language", "ar").text
+    home = cluster.replica_of(first.headers["X-Upstream"])
+
+    stop_process(cluster.processes[home], kill=True)  # a crash, mid-conversation
+    cluster.killed.append(home)
+
+    after = via_balancer(client, cluster, sender, "/school")
+    assert texts(after)[0] == catalogue.answer("school", "ar").text
+    other = cluster.replica_of(after.headers["X-Upstream"])
+    assert other != home
+    state = tracker(client, cluster.replica_urls[other], sender)
+    assert state["slots"]["chosen_language"] == "ar"
+    assert user_texts(state) == [CHANGE_TO.format("ar"), "/home_language", "/school"]
+    assert texts(first)[0] in bot_texts(state)
+    # And it stays there while the first replica is down.
+    again = via_balancer(client, cluster, sender, "/home_language")
+    assert cluster.replica_of(again.headers["X-Upstream"]) == other
+
+
+def test_lock_store_down_mid_conversation_gives_the_unavailable_text_in_its_language(cluster, client, catalogue):
+    """Runs last: it stops Redis. Rasa alone would answer an empty list."""
+    replica = next(url for name, url in cluster.replica_urls.items() if name not in cluster.killed)
+    sender = new_sender()
+    assert texts(say(client, replica, sender, CHANGE_TO.format("bs")))[0] == catalogue.interface("language_set", "bs")
+    helpers.script("redis", "stop", str(cluster.redis.directory))
+    assert texts(say(client, replica, sender, "/school")) == [catalogue.interface("unavailable", "bs")]
