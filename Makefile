@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages train run chat telegram web test unit validate content-check eval retention bench clean
+.PHONY: help install system-packages train run chat telegram web test unit validate content-check eval retention report bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results
 
 retention: install ## Delete tracker events older than RETENTION_DAYS (default 30); the Rasa server also runs it daily
 	@. scripts/env.sh && $(PY) -m bot.retention --endpoints endpoints.yml
+
+report: install ## Follow-up report (HTML + CSV) from the tracker store into results/report/ (REPORT_ARGS="--lang en")
+	@. scripts/env.sh && $(PY) -m bot.stats $(REPORT_ARGS)
 
 bench: install ## Load benchmark: 1/20/50 simulated users vs Rasa's default config (results/bench.md)
 	@. scripts/env.sh && $(PY) -m bench.load $(BENCH_ARGS)
