@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from bot.languages import SELECTABLE_LANGUAGES, normalise_language
-from bot.stats.events import UNKNOWN, Count, EventStore, Unanswered, week_of
+from bot.stats.events import UNKNOWN, Count, EventStore, Unanswered
 from bot.stats.suppress import Cell, complementary, primary
 
 #: The seven areas of Borås Stad's Program för ett integrerat samhälle, in report order.
@@ -156,10 +156,10 @@ def frequent_questions(
 
 def week_range(store: EventStore) -> List[int]:
     """Every week from the first to the last user message (empty weeks included)."""
-    first, last = store.time_range()
+    first, last = store.week_range()
     if first is None or last is None:
         return []
-    return list(range(week_of(first), week_of(last) + 1))
+    return list(range(int(first), int(last) + 1))
 
 
 def aggregate(

@@ -67,10 +67,11 @@ def build_report(
     names = place_names()
     engine = engine_for(db_url)
     try:
-        stats = aggregate(
-            EventStore(engine), {t: m.area for t, m in catalogue.topics.items()}, threshold,
-            retention_days, places=list(names), now=now, top_questions=top_questions,
-        )
+        with EventStore(engine) as store:
+            stats = aggregate(
+                store, {t: m.area for t, m in catalogue.topics.items()}, threshold,
+                retention_days, places=list(names), now=now, top_questions=top_questions,
+            )
     finally:
         engine.dispose()
     link_questions(stats.questions, matcher(list(catalogue.topics), rasa_url))

@@ -16,7 +16,8 @@ def stats_of(known, catalogue, threshold: int) -> Stats:
     engine = engine_for(known.url)
     try:
         areas = {topic: meta.area for topic, meta in catalogue.topics.items()}
-        return aggregate(EventStore(engine), areas, threshold, 30, places=PLACES, now=known.now)
+        with EventStore(engine) as store:
+            return aggregate(store, areas, threshold, 30, places=PLACES, now=known.now)
     finally:
         engine.dispose()
 

@@ -22,7 +22,8 @@ def snapshot(servers: Servers, catalogue):
     engine = engine_for(servers.env["TRACKER_STORE_URL"])
     try:
         areas = {topic: meta.area for topic, meta in catalogue.topics.items()}
-        return aggregate(EventStore(engine), areas, threshold=1, retention_days=30)
+        with EventStore(engine) as store:
+            return aggregate(store, areas, threshold=1, retention_days=30)
     finally:
         engine.dispose()
 
