@@ -26,7 +26,7 @@ HIDDEN = "–"
 TABLE_WEEKS = 8
 CSV_COLUMNS = (
     "section", "week", "key", "messages", "people", "percent", "suppressed",
-    "text", "closest_topic", "example_file", "answer_file",
+    "text", "closest_topic", "closest_score", "example_file", "answer_file",
 )
 
 
@@ -270,6 +270,7 @@ def csv_rows(stats: Stats) -> Iterator[Dict[str, object]]:
             yield {
                 "section": "unanswered", "week": "retention", "key": language, "messages": q.messages,
                 "people": q.people, "suppressed": 0, "text": q.text, "closest_topic": q.topic or "",
+                "closest_score": "" if q.score is None else f"{q.score:.3f}",
                 "example_file": example_file(language, q.topic) if q.topic and language != UNKNOWN else "",
                 "answer_file": answer_file(language) if language != UNKNOWN else "",
             }

@@ -95,3 +95,18 @@ def test_the_offline_matcher_finds_the_topic_of_a_paraphrase(training_examples, 
     assert matcher.closest("hur får mitt barn börja i skolan", "sv")[0] == "school"
     assert matcher.closest("كيف أحصل على شقة للإيجار", "ar")[0] == "housing"
     assert matcher.closest("I need an interpreter at the doctor", "en")[0] in ("interpreter", "healthcare")
+
+
+def test_the_command_line_takes_the_database_threshold_and_language(known_store, tmp_path, monkeypatch, capsys):
+    from bot.stats.cli import main
+
+    monkeypatch.setenv("STATS_MIN_GROUP", "1")
+    main(["--db", known_store.url, "--out", str(tmp_path), "--lang", "en", "--retention-days", "3650"])
+
+    assert (tmp_path / "report-en.html").exists()
+    rows = read_csv(tmp_path / "report.csv")
+    # Threshold 1 from the environment: the two Somali users' topic is shown.
+    assert any(r["section"] == "topic" and r["key"] == "sfi" and r["week"] == "total" and r["messages"] == "2" for r in rows)
+    # Ten years of retention: the old question is now inside the window.
+    assert any(r["section"] == "unanswered" and r["text"] == normalised(OLD_TEXT) for r in rows)
+    assert "report-en.html" in capsys.readouterr().out
