@@ -7,6 +7,7 @@ import re
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from bot.places import load_places
 from bot.web.measure import widget_sizes
@@ -198,6 +199,19 @@ def test_conversation_survives_a_reload(page, demo_url, servers):
     metadata = [e.get("metadata") or {} for e in tracker["events"] if e["event"] == "user"]
     assert metadata[-1].get("channel") == "web" and metadata[-1].get("meeting_place") == "norrby"
     assert metadata[-1].get("language") == "sv"
+
+
+def test_clearing_forgets_the_conversation_on_this_device(page, demo_url, catalogue):
+    open_widget(page, f"{demo_url}/norrby.html")
+    ask(page, "Hej")
+    session = page.evaluate("JSON.parse(localStorage.getItem('valkommen:session'))")
+    page.locator(".vk-clear").click()
+    assert page.locator(".vk-msg").count() == 0
+    expect(page.locator(".vk-panel [role=status]")).to_have_text(catalogue.interface("web_cleared", "sv"))
+    page.reload()
+    page.locator(".vk-launcher, #vk-input").first.wait_for()
+    assert page.locator(".vk-msg").count() == 0
+    assert page.evaluate("JSON.parse(localStorage.getItem('valkommen:session'))") not in (None, session)
 
 
 def test_widget_fits_320_px_and_200_percent_text(browser, demo_url, catalogue, shots):

@@ -32,7 +32,7 @@
 
   var state = {
     session: load("session", null) || randomId(),
-    messages: load("messages", []),
+    messages: load("messages", null) || [],
     pending: load("pending", null), // {text, title, metadata} not yet answered
     lang: load("lang", null),
     open: load("open", false),
@@ -104,6 +104,7 @@
     ui.inputLabel.textContent = t("web_input_label");
     ui.input.placeholder = t("web_placeholder");
     ui.send.textContent = t("web_send");
+    ui.clear.textContent = t("web_clear");
     ui.typing.lastChild.textContent = t("web_typing");
     ui.select.value = state.lang;
   }
@@ -135,8 +136,11 @@
       select.appendChild(option);
     });
     var langBox = el("div", "vk-lang-box");
+    var clear = el("button", "vk-clear");
+    clear.type = "button";
     langBox.appendChild(langLabel);
     langBox.appendChild(select);
+    langBox.appendChild(clear);
     header.appendChild(title);
     header.appendChild(close);
     var log = el("div", "vk-log");
@@ -171,12 +175,13 @@
     panel.appendChild(status);
     root.appendChild(panel);
     root.appendChild(launcher);
-    ui = { root: root, launcher: launcher, panel: panel, title: title, close: close, langLabel: langLabel,
+    ui = { root: root, launcher: launcher, panel: panel, title: title, close: close, langLabel: langLabel, clear: clear,
       select: select, log: log, typing: typing, status: status, form: form, inputLabel: inputLabel,
       input: input, send: send };
 
     launcher.addEventListener("click", function () { setOpen(!state.open, true); });
     close.addEventListener("click", function () { setOpen(false, true); });
+    clear.addEventListener("click", forget);
     root.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && state.open) { setOpen(false, true); }
     });
@@ -208,6 +213,20 @@
     if (state.pending) showFailure(state.pending);
     document.body.appendChild(root);
     setOpen(state.open, false);
+  }
+
+  /* Forgets the conversation on this device (shared computers at the meeting places): new session id. */
+  function forget() {
+    state.messages = [];
+    state.pending = null;
+    state.session = randomId();
+    ["messages", "pending", "draft"].forEach(function (name) { save(name, null); });
+    save("session", state.session);
+    ui.log.textContent = "";
+    ui.input.value = "";
+    clearFailure();
+    announce(t("web_cleared"));
+    ui.input.focus();
   }
 
   function setOpen(open, moveFocus) {
