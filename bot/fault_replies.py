@@ -6,7 +6,8 @@ broken) with an empty list, waits up to five minutes for a slow action server, a
 process by ``bot.server``, this module
 
 - bounds every custom action call to ``$ACTION_TIMEOUT`` seconds (default 10) and notes which
-  conversation had a failed action during the request;
+  conversation had a failed action, or a failed message (tracker or lock store down), during
+  the request;
 - adds a Sanic response middleware on ``/webhooks/rest/webhook`` that, for such a request
   (or any 5xx answer), sends the locale's ``unavailable`` text in the conversation's language
   instead: the language from the tracker (the message's detected language, the chosen
@@ -150,6 +151,28 @@ def _bound_remote_actions() -> None:
     RemoteAction.run = run  # type: ignore[assignment]
 
 
+def _record_failed_messages() -> None:
+    """Notes a conversation whose message failed as a whole (tracker or lock store down).
+
+    Rasa's REST channel logs such an error and answers an empty list with status 200.
+    """
+    from rasa.core.agent import Agent
+
+    original = Agent.handle_message
+    if getattr(original, "_valkommen_recorded", False):
+        return
+
+    async def handle_message(self: Any, message: Any) -> Any:
+        try:
+            return await original(self, message)
+        except Exception:
+            record_failure(message.sender_id)
+            raise
+
+    handle_message._valkommen_recorded = True  # type: ignore[attr-defined]
+    Agent.handle_message = handle_message  # type: ignore[assignment]
+
+
 def _reply_middleware_on_every_app() -> None:
     """Makes ``rasa run`` add ``fill_failed_reply`` to its app (with or without the HTTP API)."""
     from rasa.core import run
@@ -173,4 +196,5 @@ def install(argv: Optional[List[str]] = None) -> None:
 
     check_stores_or_exit(argv)
     _bound_remote_actions()
+    _record_failed_messages()
     _reply_middleware_on_every_app()
