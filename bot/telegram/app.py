@@ -7,7 +7,8 @@ import contextlib
 import hashlib
 import logging
 import sys
-from typing import Optional
+from typing import Any, Dict, Optional
+from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -100,6 +101,22 @@ def webhook_secret(settings: TelegramSettings) -> str:
     return hashlib.sha256(f"webhook:{settings.token}".encode()).hexdigest()[:48]
 
 
+def webhook_options(settings: TelegramSettings) -> Dict[str, Any]:
+    """Where PTB's webhook server listens and what it tells Telegram (``run_webhook``/``start_webhook``).
+
+    Telegram posts to TELEGRAM_WEBHOOK_URL (a TLS proxy in front forwards to listen:port/<path>);
+    the path is the URL's own path, and calls without the secret header are refused.
+    """
+    path = urlparse(settings.webhook_url or "").path.strip("/") or "telegram"
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": webhook_secret(settings),
+    }
+
+
 def main() -> int:
     """Runs the bot: webhook mode when TELEGRAM_WEBHOOK_URL is set, long polling otherwise."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
@@ -111,14 +128,7 @@ def main() -> int:
     application = build_application(settings)
     LOGGER.info("Telegram bot starting (%s mode, Rasa at %s)", "webhook" if settings.webhook_url else "polling", settings.rasa_url)
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=webhook_secret(settings),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -41,6 +41,16 @@ def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return chosen or telegram or SOURCE_LANGUAGE
 
 
+async def known_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Like ``user_language``, but asks Rasa for the conversation's language before falling back to Swedish."""
+    chosen = context.user_data.get(LANGUAGE_KEY) if context.user_data is not None else None
+    user = update.effective_user
+    language = chosen or (normalise_language(user.language_code) if user else None)
+    if language is None and user is not None:
+        language = normalise_language(await services(context).rasa.conversation_language(sender_id(update)))
+    return language or SOURCE_LANGUAGE
+
+
 def local_text(svc: Services, key: str, language: str, **values: Any) -> TextOut:
     """An interface string from the locales as an escaped text message."""
     text = svc.catalogue.interface(key, language)
@@ -58,7 +68,7 @@ def remember_language(payload: str, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def reply_local(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: Any) -> None:
     """Answers with one interface string in the user's language."""
     svc = services(context)
-    await deliver(context.bot, update.effective_chat.id, [local_text(svc, key, user_language(update, context), **values)])
+    await deliver(context.bot, update.effective_chat.id, [local_text(svc, key, await known_language(update, context), **values)])
 
 
 async def converse(
@@ -98,6 +108,9 @@ async def converse(
             await deliver(context.bot, chat_id, [local_text(svc, "telegram_kept", language)])
             return
         if show:
+            if any(isinstance(r.get("custom"), dict) and "venue" in r["custom"] for r in replies):
+                # The venue's own line in the answer's language: the conversation's, as Rasa chose it.
+                language = normalise_language(await svc.rasa.conversation_language(sender)) or language
             await send_replies(context.bot, svc, chat_id, replies, language)
 
 

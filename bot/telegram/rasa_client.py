@@ -89,6 +89,16 @@ class RasaClient:
             raise RasaUnavailable(f"/model/parse answered HTTP {response.status_code}")
         return response.json()
 
+    async def conversation_language(self, sender: str) -> Optional[str]:
+        """The conversation's ``language`` slot (set by the actions every turn), None if unknown."""
+        params = {"include_events": "NONE", **self._params()}
+        try:
+            response = await self._request("GET", f"/conversations/{sender}/tracker", params=params)
+            language = (response.json().get("slots") or {}).get("language") if response.status_code == 200 else None
+        except (RasaUnavailable, ValueError):
+            return None
+        return language if isinstance(language, str) else None
+
     async def delete_conversation(self, sender: str) -> bool:
         """Deletes every tracker event of ``sender``; True on success (204 or 200)."""
         response = await self._request("DELETE", f"/privacy/conversations/{sender}", params=self._params())

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.i18n import Catalogue
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, webhook_options
 from bot.telegram.services import SERVICES_KEY, Services
 from bot.telegram.settings import TelegramSettings
 
@@ -20,7 +20,7 @@ _ids = itertools.count(1)
 
 
 class BotRunner:
-    """The Application long-polling in a thread of its own, as ``run_polling`` would run it."""
+    """The Application in a thread of its own, as ``run_polling``/``run_webhook`` would run it."""
 
     def __init__(self, settings: TelegramSettings, catalogue: Optional[Catalogue] = None) -> None:
         self.settings = settings
@@ -40,7 +40,10 @@ class BotRunner:
         self.application = build_application(self.settings, self.catalogue)
         await self.application.initialize()
         await self.application.post_init(self.application)
-        await self.application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+        if self.settings.webhook_url:
+            await self.application.updater.start_webhook(**webhook_options(self.settings), allowed_updates=Update.ALL_TYPES)
+        else:
+            await self.application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
         await self.application.start()
 
     async def _stop(self) -> None:

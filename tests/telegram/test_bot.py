@@ -159,6 +159,14 @@ def test_a_sticker_gets_a_short_reply_in_the_users_language(bot, bot_api, catalo
     wait_text(bot_api, chat_id, catalogue.interface("telegram_unsupported", "uk"))
 
 
+def test_without_a_telegram_language_the_short_reply_is_in_the_conversations_language(bot, bot_api, catalogue, training_examples):
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, longest_example(training_examples, "school", "ti")))
+    wait_text(bot_api, chat_id, catalogue.answer("school", "ti").text)
+    bot_api.push(sticker_update(chat_id))
+    wait_text(bot_api, chat_id, catalogue.interface("telegram_unsupported", "ti"))
+
+
 def test_an_edited_message_gets_a_short_reply(bot, bot_api, catalogue):
     chat_id = new_user_id()
     bot_api.push(edited_update(chat_id, "Hej igen", "bs"))
@@ -259,3 +267,27 @@ def test_the_token_never_appears_in_the_logs(bot, bot_api, log_capture):
     assert "telegram" in logged  # PTB's loggers were captured, at DEBUG
     assert REDACTED in logged  # something tried to log the token ...
     assert TOKEN not in logged and TOKEN.split(":")[1] not in logged  # ... and it was removed
+
+
+def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(servers, catalogue):
+    bot_api = FakeBotApi(TOKEN).start()
+    port = free_port()
+    settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, api_url=bot_api.base_url,
+                                webhook_url="https://bot.example.org/telegram/hook", webhook_port=port)
+    runner = BotRunner(settings, catalogue).start()
+    try:
+        [registration] = bot_api.calls_of("setWebhook")
+        assert registration.params["url"] == settings.webhook_url
+        secret = registration.params["secret_token"]
+        chat_id = new_user_id()
+        update = dict(text_update(chat_id, "/help", "en"), update_id=1)
+        url = f"http://127.0.0.1:{port}/telegram/hook"
+        refused = httpx.post(url, json=update, timeout=10)
+        assert refused.status_code == 403  # no secret header: not from Telegram
+        accepted = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}, timeout=10)
+        assert accepted.status_code == 200
+        wait_text(bot_api, chat_id, catalogue.interface("telegram_help", "en"))
+        assert not bot_api.calls_of("getUpdates")
+    finally:
+        runner.stop()
+        bot_api.stop()
