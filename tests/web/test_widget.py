@@ -144,6 +144,20 @@ def test_markup_in_a_message_is_shown_as_text_and_never_run(page, demo_url, dial
     assert dialogs == []
 
 
+def test_answer_text_links_only_http_urls_and_runs_no_markup(page, demo_url, dialogs):
+    """A bot message as the widget stores it, rendered after a reload: text nodes and http(s) links only."""
+    open_widget(page, f"{demo_url}/norrby.html")
+    text = f"{XSS} <a href=javascript:alert(2)>x</a> javascript:alert(3) see https://www.boras.se/a_b?c=1)."
+    page.evaluate("t => localStorage.setItem('valkommen:messages', JSON.stringify([{from: 'bot', text: t}]))", text)
+    page.reload()
+    bubble = page.locator(".vk-msg.vk-bot .vk-text").first
+    bubble.wait_for()
+    assert bubble.text_content() == text
+    assert bubble.locator("a").evaluate_all("as => as.map(a => a.href)") == ["https://www.boras.se/a_b?c=1"]
+    assert page.locator("#valkommen-widget img, #valkommen-widget script").count() == 0
+    assert dialogs == []
+
+
 def test_unreachable_server_keeps_the_message_and_retry_sends_it(page, demo_url, servers, catalogue):
     open_widget(page, f"{demo_url}/norrby.html")
     webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
