@@ -10,7 +10,7 @@ import sys
 from typing import Any, Dict, Optional
 from urllib.parse import urlparse
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -29,7 +29,6 @@ from bot.telegram.services import SERVICES_KEY, Services
 from bot.telegram.settings import SettingsError, TelegramSettings
 
 LOGGER = logging.getLogger(__name__)
-COMMANDS = ("start", "topics", "language", "help", "privacy", "delete")
 REDELIVERY_TASK = "redelivery"
 
 
@@ -47,8 +46,6 @@ async def _redeliver_forever(application: Application) -> None:
 
 async def _post_init(application: Application) -> None:
     application.bot_data[REDELIVERY_TASK] = asyncio.create_task(_redeliver_forever(application))
-    with contextlib.suppress(Exception):  # the command menu is a nicety; never block start-up on it
-        await application.bot.set_my_commands([BotCommand(name, name) for name in COMMANDS])
 
 
 async def _post_shutdown(application: Application) -> None:
@@ -57,7 +54,10 @@ async def _post_shutdown(application: Application) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    await application.bot_data[SERVICES_KEY].rasa.close()
+    svc: Services = application.bot_data[SERVICES_KEY]
+    if len(svc.pending):  # kept in memory only: say so rather than lose them silently
+        LOGGER.warning("stopping with %d kept message(s) not yet delivered to Rasa", len(svc.pending))
+    await svc.rasa.close()
 
 
 def build_application(

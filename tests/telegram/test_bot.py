@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
-from pathlib import Path
 from typing import Dict, List
 
 import httpx
