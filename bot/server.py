@@ -8,12 +8,11 @@ Usage: ``python -m bot.server run --model ... --enable-api`` (same arguments as 
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, Optional
 
-from bot import privacy_api, retention
-from bot.payloads import payload_problem, problem_status
+from bot import log_privacy, privacy_api, retention
+from bot.payloads import payload_problem, problem_status, unparsable_body_problem
 
 #: POST endpoints whose JSON body is checked, and the field holding the user's text.
 CHECKED_ENDPOINTS = {"/model/parse": "text", "/webhooks/rest/webhook": "message"}
@@ -26,11 +25,10 @@ async def check_request(request: Any) -> Optional[Any]:
     field = CHECKED_ENDPOINTS.get(request.path.rstrip("/"))
     if request.method != "POST" or field is None:
         return None
-    try:
-        body = json.loads(request.body or b"null")
-    except ValueError:
-        body = None
-        problem = "the body is not valid JSON"
+    try:  # Sanic's own parser, so the check sees exactly what Rasa will see
+        body = request.json
+    except Exception:  # noqa: BLE001 - Sanic raises InvalidUsage for any unparsable body
+        problem = unparsable_body_problem(request.headers.get("content-type"))
     else:
         problem = payload_problem(body, field)
     if problem is None:
@@ -60,6 +58,7 @@ def install() -> None:
 
 def main() -> None:
     """Runs the ``rasa`` command line with the request checks installed."""
+    log_privacy.guard(sys.argv[1:])  # no --debug: it would log users' messages
     install()
     from bot.fault_replies import install as install_fault_handling  # store check, action timeout, no silence
 

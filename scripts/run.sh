@@ -13,7 +13,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" &
+"$VENV/bin/python" -m bot.action_server --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 read -ra web_origins <<< "${WEB_ORIGINS//,/ }"
 auth=()  # Rasa's HTTP API (not the REST webhook) needs ?token=$RASA_TOKEN when it is set

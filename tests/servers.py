@@ -48,8 +48,8 @@ def start_process(name: str, args: List[str], env: Dict[str, str]) -> subprocess
 
 
 def start_actions(env: Dict[str, str], port: int, name: str = "actions") -> subprocess.Popen:
-    """Starts the action server on ``port``."""
-    return start_process(name, [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)], env)
+    """Starts the action server (rasa-sdk with bot.action_server's request checks) on ``port``."""
+    return start_process(name, [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)], env)
 
 
 def start_rasa(
