@@ -16,6 +16,7 @@ from bot.stats.simulate import Conversation, conversation_events, topic_turn
 from tests.servers import Servers
 
 QUESTION = "Hur får mitt barn modersmålsundervisning?"
+FEEDBACK_UP = '/feedback{"feedback":"up"}'  # the 👍 button's payload (COMMON contract)
 
 
 def snapshot(servers: Servers, catalogue):
@@ -41,19 +42,23 @@ def test_messages_sent_to_the_real_servers_are_counted(servers: Servers, catalog
     before = snapshot(servers, catalogue)
     sender = f"stats-{uuid.uuid4().hex[:8]}"
     metadata = {"channel": "web", "language": "sv", "meeting_place": "norrby"}
-    for _ in range(2):
+    for message in (QUESTION, QUESTION, FEEDBACK_UP):
         response = httpx.post(
             f"{servers.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": QUESTION, "metadata": metadata}, timeout=60,
+            json={"sender": sender, "message": message, "metadata": metadata}, timeout=60,
         )
         assert response.status_code == 200 and response.json()
     after = snapshot(servers, catalogue)
 
-    assert after.messages.total("all").messages - before.messages.total("all").messages == 2
-    assert after.channels.total("web").messages - before.channels.total("web").messages == 2
-    assert after.place_pages.total("norrby").messages - before.place_pages.total("norrby").messages == 2
-    assert after.topics.total("home_language").messages - before.topics.total("home_language").messages == 2
-    assert after.languages.total("sv").messages - before.languages.total("sv").messages == 2
+    def added(table: str, key: str) -> int:
+        return getattr(after, table).total(key).messages - getattr(before, table).total(key).messages
+
+    assert added("messages", "all") == 3
+    assert added("channels", "web") == 3
+    assert added("place_pages", "norrby") == 3
+    assert added("topics", "home_language") == 2
+    assert added("languages", "sv") == 3
+    assert added("feedback", "up") == 1
 
 
 def test_the_simulator_writes_the_same_event_shapes_as_the_real_servers(servers: Servers):
