@@ -18,7 +18,7 @@ from bot.pseudonym import pseudonymous_id
 from bot.telegram.delivery import deliver
 from bot.telegram.limits import KeptMessage
 from bot.telegram.rasa_client import RasaUnavailable
-from bot.telegram.rendering import TextOut, render
+from bot.telegram.rendering import TextOut, asks_location, remove_location_keyboard, render
 from bot.telegram.services import Services, services
 
 LOGGER = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ PLATFORM = "telegram"
 CHANGE_LANGUAGE = re.compile(r'^/change_language\{"language":\s*"([A-Za-z-]+)"\}$')
 DEEP_LINK = re.compile(r"^([a-z][a-z_]*)_([a-z]{2,3}(?:-easy)?)$")
 LANGUAGE_KEY = "language"
+LOCATION_KEYBOARD = "location_keyboard"  # user_data flag: the share-location keyboard is shown
 
 
 def sender_id(update: Update) -> str:
@@ -111,14 +112,25 @@ async def converse(
             if any(isinstance(r.get("custom"), dict) and "venue" in r["custom"] for r in replies):
                 # The venue's own line in the answer's language: the conversation's, as Rasa chose it.
                 language = normalise_language(await svc.rasa.conversation_language(sender)) or language
-            await send_replies(context.bot, svc, chat_id, replies, language)
+            await send_replies(context.bot, svc, chat_id, replies, language, context.user_data)
 
 
-async def send_replies(bot: Bot, svc: Services, chat_id: int, replies: List[Dict[str, Any]], language: str) -> None:
-    """Renders and sends Rasa's replies; an empty answer becomes the "unavailable" line."""
+async def send_replies(
+    bot: Bot, svc: Services, chat_id: int, replies: List[Dict[str, Any]], language: str,
+    user_data: Optional[Dict[str, Any]] = None,
+) -> None:
+    """Renders and sends Rasa's replies; an empty answer becomes the "unavailable" line.
+
+    The share-location keyboard stays until the next plain answer takes it away.
+    """
     items = render(replies, svc.catalogue, language, svc.keys)
     if not items:
         items = [local_text(svc, "unavailable", language)]
+    if user_data is not None:
+        if asks_location(items):
+            user_data[LOCATION_KEYBOARD] = True
+        elif user_data.get(LOCATION_KEYBOARD) and remove_location_keyboard(items):
+            user_data.pop(LOCATION_KEYBOARD, None)
     await deliver(bot, chat_id, items)
 
 

@@ -17,11 +17,12 @@ from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 
 from bot.i18n import Catalogue
 
-ReplyMarkup = Union[InlineKeyboardMarkup, ReplyKeyboardMarkup]
+ReplyMarkup = Union[InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove]
 
 #: Telegram's limits: characters of one text message, bytes of one button's callback_data.
 MESSAGE_LIMIT = 4096
@@ -175,7 +176,24 @@ def render(replies: Sequence[Dict[str, Any]], catalogue: Catalogue, language: st
             prompt = str(ask.get("text") or "")
             label = str(ask.get("button") or "")
             if prompt and label:
-                out.append(TextOut(html.escape(prompt), location_keyboard(label)))
+                # The prompt usually repeats the text just sent with the district buttons:
+                # then the keyboard's own message is just its label.
+                shown = label if any(isinstance(o, TextOut) and o.html == html.escape(prompt) for o in out) else prompt
+                out.append(TextOut(html.escape(shown), location_keyboard(label)))
         if markup is not None:  # buttons without a text of their own
             out.append(TextOut(html.escape(catalogue.interface("telegram_choose", language)), markup))
     return out
+
+
+def asks_location(items: Sequence[Outgoing]) -> bool:
+    """Whether ``items`` put the share-my-location keyboard on the user's screen."""
+    return any(isinstance(item.reply_markup, ReplyKeyboardMarkup) for item in items)
+
+
+def remove_location_keyboard(items: List[Outgoing]) -> bool:
+    """Puts "remove the reply keyboard" on the first text without a keyboard; False if there is none."""
+    for index, item in enumerate(items):
+        if isinstance(item, TextOut) and item.reply_markup is None:
+            items[index] = TextOut(item.html, ReplyKeyboardRemove())
+            return True
+    return False

@@ -257,6 +257,17 @@ def test_a_newcomer_greets_in_tigrinya_asks_about_school_and_finds_the_nearest_m
         assert venue.params["address"].endswith(catalogue.interface("telegram_venue_area", "ti").split("}")[-1])
 
 
+def test_asking_for_the_nearest_meeting_place_offers_a_share_location_button(bot, bot_api, servers):
+    if not model_knows(servers, "share_location"):
+        pytest.skip("the loaded model has no share_location intent yet")
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, "Where is the nearest meeting place?", "en"))
+    call = bot_api.wait_for(lambda: [c for c in bot_api.calls_of("sendMessage", chat_id)
+                                     if "keyboard" in (c.json("reply_markup") or {})])[0]
+    [[button]] = call.json("reply_markup")["keyboard"]
+    assert button["request_location"] is True
+
+
 def test_the_token_never_appears_in_the_logs(bot, bot_api, log_capture):
     chat_id = new_user_id()
     bot_api.push(text_update(chat_id, "/help", "en"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.telegram.rendering import (
     CALLBACK_DATA_LIMIT,
@@ -12,6 +12,7 @@ from bot.telegram.rendering import (
     PayloadKeys,
     TextOut,
     VenueOut,
+    remove_location_keyboard,
     render,
     split_text,
 )
@@ -85,3 +86,19 @@ def test_request_location_becomes_a_reply_keyboard_button_that_shares_the_locati
 def test_buttons_without_text_get_a_short_prompt(catalogue):
     [out] = render([{"buttons": [{"title": "Norrby", "payload": "/district"}]}], catalogue, "ar", PayloadKeys())
     assert out.html == html.escape(catalogue.interface("telegram_choose", "ar"))
+
+
+def test_a_location_prompt_that_repeats_the_text_before_it_shows_only_the_button_label(catalogue):
+    prompt = "Where do you live?"
+    replies = [{"text": prompt, "buttons": [{"title": "Norrby", "payload": "/district"}]},
+               {"custom": {"request_location": {"text": prompt, "button": "📍 Share my location"}}}]
+    first, second = render(replies, catalogue, "en", PayloadKeys())
+    assert first.html == prompt and isinstance(first.reply_markup, InlineKeyboardMarkup)
+    assert second.html == "📍 Share my location" and isinstance(second.reply_markup, ReplyKeyboardMarkup)
+
+
+def test_the_location_keyboard_is_removed_by_the_next_plain_text():
+    items = [TextOut("a", InlineKeyboardMarkup([])), TextOut("b")]
+    assert remove_location_keyboard(items)
+    assert isinstance(items[1].reply_markup, ReplyKeyboardRemove)
+    assert not remove_location_keyboard([TextOut("c", InlineKeyboardMarkup([]))])
