@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import httpx
 import pytest
+
+from tests.hostile.conftest import SEEDED
 
 
 def say(http: httpx.Client, url: str, sender: str, text: str) -> list:
@@ -95,3 +98,14 @@ def test_server_logs_hold_no_message_text_no_token_and_no_sender_id(http, guarde
     assert marker not in logs
     assert token not in logs
     assert sender not in logs
+
+
+def test_the_rasa_server_deletes_events_older_than_the_retention_at_start(http, guarded, token):
+    """The store held a 45-day-old and a 2-day-old conversation before the server started."""
+    assert sorted(SEEDED.values()) == [2.0, 45.0]
+    for _ in range(60):  # the start-up run happens right after the server is ready
+        if user_texts(http, guarded.rasa_url, "seeded-old", token) == []:
+            break
+        time.sleep(0.5)
+    assert user_texts(http, guarded.rasa_url, "seeded-old", token) == []
+    assert user_texts(http, guarded.rasa_url, "seeded-recent", token) == ["Hej"]
