@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 from bot.i18n import Catalogue, default_catalogue
 from bot.stats.aggregate import DEFAULT_RETENTION_DAYS, DEFAULT_TOP_QUESTIONS, Stats, aggregate
 from bot.stats.editor import link_questions, matcher
-from bot.stats.events import EventStore, engine_for
+from bot.stats.events import EventStore, StoreError, engine_for
 from bot.stats.report import Labels, render_csv, render_html
 from bot.stats.suppress import DEFAULT_THRESHOLD
 
@@ -64,8 +64,8 @@ def build_report(
 ) -> ReportFiles:
     """Aggregates the tracker store at ``db_url`` and writes the HTML and CSV into ``out_dir``."""
     catalogue = catalogue or default_catalogue()
-    names = place_names()
     engine = engine_for(db_url)
+    names = place_names()
     try:
         with EventStore(engine) as store:
             stats = aggregate(
@@ -103,7 +103,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     if args.min_group < 1 or args.retention_days < 0:
         parser.error("--min-group must be at least 1 and --retention-days not negative")
     started = time.perf_counter()
-    files = build_report(args.db, args.out, args.lang, args.min_group, args.retention_days, args.rasa_url, top_questions=args.top)
+    try:
+        files = build_report(args.db, args.out, args.lang, args.min_group, args.retention_days, args.rasa_url, top_questions=args.top)
+    except StoreError as error:
+        raise SystemExit(f"error: {error}") from None
     print(f"report: {files.html}\nnumbers: {files.csv}\n({time.perf_counter() - started:.1f} s)")
 
 

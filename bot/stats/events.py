@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -31,6 +32,10 @@ IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 UNKNOWN = "unknown"
 
 
+class StoreError(RuntimeError):
+    """The database is not a Rasa SQL tracker store (no ``events`` table)."""
+
+
 @dataclass(frozen=True)
 class Count:
     """One group: its ISO week index (or None for the whole period), key, messages and people."""
@@ -51,7 +56,13 @@ class Unanswered:
 
 
 def engine_for(url: str) -> Engine:
-    """An engine for the tracker store URL (``sqlite:///var/tracker.db``, ``postgresql://...``)."""
+    """An engine for the tracker store URL (``sqlite:///var/tracker.db``, ``postgresql://...``).
+
+    A SQLite file that does not exist is an error (SQLite would create an empty one).
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+        raise StoreError(f"no tracker store database at {parsed.database}")
     return sa.create_engine(url)
 
 
@@ -112,6 +123,8 @@ class EventStore:
     def connection(self) -> Connection:
         """The store's connection, with the temporary tables ``stats_user`` and ``stats_turn``."""
         if self._connection is None:
+            if not sa.inspect(self.engine).has_table("events"):
+                raise StoreError("the database has no events table: is it Rasa's SQL tracker store?")
             connection = self.engine.connect()
             with connection.begin():
                 connection.execute(sa.text(

@@ -133,7 +133,7 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
         sections.append(f"<p>{escape(t('report_no_data'))}</p>")
 
     # Summary: whole-period numbers.
-    total, people = stats.messages.total("all"), None
+    total = stats.messages.total("all")
     summary = [
         f"<tr><th>{escape(t('report_messages'))}</th>{_number(total)}</tr>",
         f"<tr><th>{escape(t('report_people'))}</th>"

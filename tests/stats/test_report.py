@@ -110,3 +110,22 @@ def test_the_command_line_takes_the_database_threshold_and_language(known_store,
     # Ten years of retention: the old question is now inside the window.
     assert any(r["section"] == "unanswered" and r["text"] == normalised(OLD_TEXT) for r in rows)
     assert "report-en.html" in capsys.readouterr().out
+
+
+def test_an_empty_tracker_store_gives_a_report_saying_there_is_no_data(tmp_path, catalogue):
+    import sqlalchemy as sa
+
+    from bot.stats.simulate import create_table
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    create_table(sa.create_engine(url))
+    files = build_report(url, tmp_path / "out", "sv", catalogue=catalogue)
+    assert catalogue.interface("report_no_data", "sv") in files.html.read_text(encoding="utf-8")
+
+
+def test_a_missing_database_is_an_error_and_is_not_created(tmp_path, catalogue):
+    from bot.stats.events import StoreError
+
+    with pytest.raises(StoreError):
+        build_report(f"sqlite:///{tmp_path / 'missing.db'}", tmp_path / "out", "sv", catalogue=catalogue)
+    assert not (tmp_path / "missing.db").exists()
