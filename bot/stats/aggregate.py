@@ -82,11 +82,8 @@ def ordered_keys(found: Iterable[str], preferred: Sequence[str]) -> List[str]:
     return list(preferred) + rest + ([UNKNOWN] if UNKNOWN in found else [])
 
 
-def build_table(
-    weekly: List[Count], totals: List[Count], keys: Sequence[str], weeks: List[int], threshold: int,
-    groups: Sequence[Sequence[str]] = (),
-) -> Table:
-    """A suppressed table; ``groups`` are further sets of keys whose sums are published."""
+def make_table(weekly: List[Count], totals: List[Count], keys: Sequence[str], weeks: List[int]) -> Table:
+    """A table of raw counts (every week and key present; nothing suppressed yet)."""
     cells = {(c.week, c.key): Cell(c.messages, c.people) for c in weekly if c.week is not None}
     for week in weeks:
         for key in keys:
@@ -94,20 +91,52 @@ def build_table(
     total_cells = {c.key: Cell(c.messages, c.people) for c in totals}
     for key in keys:
         total_cells.setdefault(key, Cell())
-    primary(cells.values(), threshold)
-    primary(total_cells.values(), threshold)
-    every: Dict[object, Cell] = {("w", week, key): cell for (week, key), cell in cells.items()}
-    every.update({("t", key): cell for key, cell in total_cells.items()})
-    lines: List[List[object]] = []
-    for week in weeks:
-        lines.append([("w", week, key) for key in keys])
-        lines += [[("w", week, key) for key in group] for group in groups]
-    lines.append([("t", key) for key in keys])
-    lines += [[("t", key) for key in group] for group in groups]
-    # A key's weeks sum to its whole-period total: the total is a member of that line.
-    lines += [[("w", week, key) for week in weeks] + [("t", key)] for key in keys]
-    complementary(every, lines)
-    return Table(list(keys), weeks, cells, total_cells)
+    return Table(list(keys), list(weeks), cells, total_cells)
+
+
+def table_lines(table: Table, margin: Optional[Table] = None) -> List[List[Cell]]:
+    """The lines of one table: each week across its keys, the totals across its keys, and each
+    key's weeks with its total. ``margin``: a one-key table every week of which is the sum of
+    this table's week (e.g. the week's messages for the channels); it joins those lines."""
+    lines = []
+    for week in table.weeks:
+        line = [table.cell(week, key) for key in table.keys]
+        if margin is not None:
+            line.append(margin.cell(week, margin.keys[0]))
+        lines.append(line)
+    totals = [table.total(key) for key in table.keys]
+    if margin is not None:
+        totals.append(margin.total(margin.keys[0]))
+    lines.append(totals)
+    lines += [[table.cell(week, key) for week in table.weeks] + [table.total(key)] for key in table.keys]
+    return lines
+
+
+def group_lines(parts: Table, whole: Table, groups: Dict[str, Sequence[str]]) -> List[List[Cell]]:
+    """Lines linking a whole's cells to the parts they sum (an area and its topics)."""
+    lines = []
+    for group, members in groups.items():
+        for week in parts.weeks:
+            lines.append([parts.cell(week, key) for key in members] + [whole.cell(week, group)])
+        lines.append([parts.total(key) for key in members] + [whole.total(group)])
+    return lines
+
+
+def suppress(tables: Sequence[Table], lines: Sequence[Sequence[Cell]], threshold: int) -> None:
+    """Primary suppression on every cell of ``tables``, then complementary over ``lines``."""
+    for table in tables:
+        primary(table.cells.values(), threshold)
+        primary(table.totals.values(), threshold)
+    complementary(lines)
+
+
+def build_table(
+    weekly: List[Count], totals: List[Count], keys: Sequence[str], weeks: List[int], threshold: int
+) -> Table:
+    """One table suppressed on its own lines."""
+    table = make_table(weekly, totals, keys, weeks)
+    suppress([table], table_lines(table), threshold)
+    return table
 
 
 _PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
@@ -178,12 +207,32 @@ def aggregate(
     topics += [t for t in area_of if t not in topics]
     areas = ordered_keys(area_of.values(), AREAS)
 
-    def table(query, preferred: Sequence[str], groups: Sequence[Sequence[str]] = ()) -> Table:
+    def table(query, preferred: Sequence[str]) -> Table:
         weekly, totals = query(by_week=True), query(by_week=False)
-        keys = ordered_keys([c.key for c in totals], preferred)
-        return build_table(weekly, totals, keys, weeks, threshold, groups)
+        return make_table(weekly, totals, ordered_keys([c.key for c in totals], preferred), weeks)
 
-    area_groups = [[t for t in topics if area_of[t] == area] for area in areas]
+    tables = {
+        "messages": table(store.user_messages, ["all"]),
+        "topics": table(lambda by_week: store.topics(topics, by_week), topics),
+        "areas": table(lambda by_week: store.areas(area_of, by_week), areas),
+        "languages": table(store.languages, SELECTABLE_LANGUAGES),
+        "channels": table(store.channels, CHANNELS),
+        "place_pages": table(store.place_pages, places),
+        "place_lookups": table(store.place_lookups, places),
+        "fallbacks": table(store.fallbacks, ["fallback"]),
+        "feedback": table(store.feedback, ["up", "down"]),
+    }
+    # Channels split every user message and languages every turn (one per message): their
+    # weeks sum to the week's messages. Areas sum their topics; topics and areas share a week.
+    lines: List[List[Cell]] = []
+    for name, t in tables.items():
+        lines += table_lines(t, tables["messages"] if name in ("channels", "languages") else None)
+    lines += group_lines(tables["topics"], tables["areas"], {a: [t for t in topics if area_of[t] == a] for a in areas})
+    topics_table, areas_table = tables["topics"], tables["areas"]
+    for week in weeks:
+        lines.append([topics_table.cell(week, k) for k in topics] + [areas_table.cell(week, k) for k in areas])
+    suppress(list(tables.values()), lines, threshold)
+
     since = now - retention_days * 86400
     questions, rare = frequent_questions(store.unanswered_messages(since, now), threshold, top_questions)
     return Stats(
@@ -191,16 +240,8 @@ def aggregate(
         retention_days=retention_days,
         generated=now,
         weeks=weeks,
-        messages=table(store.user_messages, ["all"]),
-        topics=table(lambda by_week: store.topics(topics, by_week), topics, area_groups),
-        areas=table(lambda by_week: store.areas(area_of, by_week), areas),
         area_of=dict(area_of),
-        languages=table(store.languages, SELECTABLE_LANGUAGES),
-        channels=table(store.channels, CHANNELS),
-        place_pages=table(store.place_pages, places),
-        place_lookups=table(store.place_lookups, places),
-        fallbacks=table(store.fallbacks, ["fallback"]),
-        feedback=table(store.feedback, ["up", "down"]),
         questions=questions,
+        **tables,
         suppressed_questions=rare,
     )

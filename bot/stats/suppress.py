@@ -11,7 +11,7 @@ no line has a single hidden cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Hashable, Iterable, List, Sequence
+from typing import Iterable, Sequence
 
 #: Default smallest group shown (STATS_MIN_GROUP or --min-group overrides it).
 DEFAULT_THRESHOLD = 5
@@ -37,18 +37,21 @@ def primary(cells: Iterable[Cell], threshold: int) -> None:
         cell.shown = cell.people == 0 or cell.people >= threshold
 
 
-def complementary(cells: Dict[Hashable, Cell], lines: Sequence[Sequence[Hashable]]) -> int:
-    """Hides a second cell in every line with exactly one hidden cell; returns how many it hid."""
+def complementary(lines: Sequence[Sequence[Cell]]) -> int:
+    """Hides a second cell in every line with exactly one hidden cell; returns how many it hid.
+
+    A line is a set of cells linked by one sum a reader may know (the cells of a week and
+    that week's total, ...): with one hidden member, the others give it away.
+    """
     hidden_now = 0
     changed = True
     while changed:
         changed = False
         for line in lines:
-            members: List[Cell] = [cells[key] for key in line if key in cells]
-            hidden = [cell for cell in members if not cell.shown and cell.messages > 0]
+            hidden = [cell for cell in line if not cell.shown and cell.messages > 0]
             if len(hidden) != 1:
                 continue
-            candidates = [cell for cell in members if cell.shown and cell.messages > 0]
+            candidates = [cell for cell in line if cell.shown and cell.messages > 0]
             if not candidates:
                 continue
             min(candidates, key=lambda cell: cell.messages).shown = False
