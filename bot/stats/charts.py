@@ -106,7 +106,10 @@ def rate_lines(name: str, title: str, labels: Sequence[str], series: Sequence[Se
     for index, (label, values) in enumerate(series):
         axes.plot(range(len(labels)), _values(values), marker="o", label=label, color=PALETTE[index % len(PALETTE)])
     _week_axis(axes, labels)
-    axes.set_ylim(0, 100)
+    shown = [v for _, values in series for v in values if v is not None]
+    # Full scale for shares near 100 % (👍); closer for small rates (the fallback) so changes show.
+    top = 100.0 if not shown or max(shown) > 60 else max(10.0, round(max(shown) * 1.4 / 5 + 0.5) * 5)
+    axes.set_ylim(0, top)
     axes.set_ylabel(ylabel)
     if len(series) > 1:
         axes.legend(frameon=False)
