@@ -15,7 +15,7 @@ from tests.telegram.harness import BotRunner
 TOKEN = "123456789:TEST-token-ABCdefGHIjklMNOpqrSTUvwxYZ012"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def log_capture() -> Iterator[io.StringIO]:
     """Everything logged at DEBUG and above while the bots run, as text."""
     stream = io.StringIO()
@@ -33,14 +33,14 @@ def log_capture() -> Iterator[io.StringIO]:
     root.setLevel(previous)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bot_api() -> Iterator[FakeBotApi]:
     api = FakeBotApi(TOKEN).start()
     yield api
     api.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bot(servers, bot_api, catalogue, log_capture) -> Iterator[BotRunner]:
     """The bot, talking to the real servers; a small flood limit so the test can reach it."""
     settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, api_url=bot_api.base_url,
