@@ -282,11 +282,22 @@ def _count_row(section: str, week: str, key: str, cell: Cell) -> Dict[str, objec
     return {"section": section, "week": week, "key": key, "suppressed": 1}
 
 
+#: A spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text from users or clients, made inert for spreadsheets (a leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def render_csv(stats: Stats) -> str:
     """The CSV text (UTF-8, comma-separated, header row)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in csv_rows(stats):
-        writer.writerow(row)
+        writer.writerow({column: spreadsheet_safe(value) for column, value in row.items()})
     return buffer.getvalue()

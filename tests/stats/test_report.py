@@ -129,3 +129,12 @@ def test_a_missing_database_is_an_error_and_is_not_created(tmp_path, catalogue):
     with pytest.raises(StoreError):
         build_report(f"sqlite:///{tmp_path / 'missing.db'}", tmp_path / "out", "sv", catalogue=catalogue)
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_csv_cells_from_users_cannot_become_spreadsheet_formulas():
+    from bot.stats.report import spreadsheet_safe
+
+    assert spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert spreadsheet_safe("+46 33") == "'+46 33"
+    assert spreadsheet_safe("var kan jag parkera") == "var kan jag parkera"
+    assert spreadsheet_safe(12) == 12
