@@ -32,6 +32,10 @@ logger = logging.getLogger(__name__)
 REST_WEBHOOK = "/webhooks/rest/webhook"
 #: Seconds a custom action may take before the user gets the ``unavailable`` reply.
 DEFAULT_ACTION_TIMEOUT = 10.0
+#: Tracker slots written by the actions (the contract in domain.yml): the conversation's language
+#: and the one the user chose.
+SLOT_LANGUAGE = "language"
+SLOT_CHOSEN_LANGUAGE = "chosen_language"
 #: Conversations (sender ids) with a failed custom action during the request being answered.
 _failed_turns: Dict[str, int] = {}
 
@@ -89,8 +93,8 @@ async def conversation_language(agent: Any, sender_id: str, body: Mapping[str, A
     except Exception:  # the store itself may be what failed
         tracker = None
     if tracker is not None:
-        chosen = tracker.get_slot("chosen_language")
-        previous = tracker.get_slot("language")
+        chosen = tracker.get_slot(SLOT_CHOSEN_LANGUAGE)
+        previous = tracker.get_slot(SLOT_LANGUAGE)
         latest = tracker.latest_message
         if latest is not None and latest.text == body.get("message"):
             detected = latest.parse_data.get("language")
