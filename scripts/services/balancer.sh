@@ -26,14 +26,17 @@ start() {
   done
   local extra=""
   [ "${BALANCER_SHOW_UPSTREAM:-0}" = 1 ] && extra='      add_header X-Upstream $upstream_addr always;'
-  python3 - "$ROOT/deploy/nginx-rasa.conf.template" "$dir/nginx.conf" "127.0.0.1:$port" "$dir" "$servers" "$extra" <<'PY'
-import sys
-template, target, listen, prefix, servers, extra = sys.argv[1:]
-text = open(template, encoding="utf-8").read()
-text = text.replace("@LISTEN@", listen).replace("@PREFIX@", prefix).replace("@UPSTREAM_SERVERS@", servers.rstrip("\n"))
-text = text.replace("@EXTRA@\n", extra + "\n" if extra else "")
-open(target, "w", encoding="utf-8").write(text)
-PY
+  local text
+  text="$(cat "$ROOT/deploy/nginx-rasa.conf.template")"
+  text="${text//@LISTEN@/127.0.0.1:$port}"
+  text="${text//@PREFIX@/$dir}"
+  text="${text//@UPSTREAM_SERVERS@/${servers%$'\n'}}"
+  if [ -n "$extra" ]; then
+    text="${text//@EXTRA@/$extra}"
+  else
+    text="${text//@EXTRA@$'\n'/}"
+  fi
+  printf '%s\n' "$text" >"$dir/nginx.conf"
   "$NGINX" -t -q -p "$dir" -c "$dir/nginx.conf" 2>"$dir/check.log" || { cat "$dir/check.log" >&2; die "bad nginx config"; }
   "$NGINX" -p "$dir" -c "$dir/nginx.conf" 2>>"$dir/error.log" || { tail -n 20 "$dir/error.log" >&2; die "nginx did not start"; }
   echo "URL=http://127.0.0.1:$port"
