@@ -150,9 +150,19 @@ async def flush_pending(bot: Bot, svc: Services) -> int:
     return delivered
 
 
+def without_bot_mention(text: str) -> str:
+    """'/thanks@valkommen_bot' (a command in a group) -> '/thanks'; other text unchanged."""
+    if not text.startswith("/"):
+        return text
+    command, space, rest = text.partition(" ")
+    if "@" in command and "{" not in command:
+        command = command.split("@", 1)[0]
+    return f"{command}{space}{rest}"
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text message: to Rasa, replies back."""
-    await converse(update, context, update.effective_message.text)
+    await converse(update, context, without_bot_mention(update.effective_message.text))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

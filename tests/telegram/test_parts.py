@@ -8,6 +8,7 @@ import logging
 import httpx
 import pytest
 
+from bot.telegram.handlers import without_bot_mention
 from bot.telegram.inline import split_prefix
 from bot.telegram.limits import RateLimiter, TTLCache
 from bot.telegram.rasa_client import RasaClient, RasaUnavailable
@@ -104,3 +105,9 @@ def test_the_rasa_token_goes_to_the_http_api_not_the_webhook():
 
     assert asyncio.run(calls()) is True
     assert seen == [("/webhooks/rest/webhook", None), ("/model/parse", "tok"), ("/privacy/conversations/s", "tok")]
+
+
+def test_a_group_command_loses_the_bots_name_before_it_goes_to_rasa():
+    assert without_bot_mention("/thanks@valkommen_bot") == "/thanks"
+    assert without_bot_mention('/change_language{"language":"ar"}') == '/change_language{"language":"ar"}'
+    assert without_bot_mention("mail me@example.org") == "mail me@example.org"
