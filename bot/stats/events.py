@@ -1,7 +1,7 @@
 """Queries over Rasa's SQL tracker store table ``events`` (SQLite or PostgreSQL).
 
-Every count is grouped in the database (per ISO week and one dimension), so the rows
-returned stay few however many events there are. Weeks are ISO weeks in UTC. Message texts are read only by
+Every count is grouped in the database (per ISO week, UTC, and one dimension), so the rows
+returned stay few however many events there are. Message texts are read only by
 ``unanswered_messages``, only inside the window it is given, and streamed.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
@@ -22,7 +22,6 @@ WEEK_SECONDS = 7 * 86400
 
 FALLBACK_ACTION = "action_topic_fallback"
 OUT_OF_SCOPE_ACTION = "action_out_of_scope"
-UNANSWERED_ACTIONS = (FALLBACK_ACTION, OUT_OF_SCOPE_ACTION)
 SLOT_LANGUAGE = "language"
 SLOT_MEETING_PLACE = "meeting_place"
 SLOT_FEEDBACK = "feedback"
