@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
+import sqlalchemy as sa
+
 from bot.i18n import Catalogue, default_catalogue
 from bot.stats.aggregate import DEFAULT_RETENTION_DAYS, DEFAULT_TOP_QUESTIONS, Stats, aggregate
 from bot.stats.editor import link_questions, matcher
@@ -82,6 +84,22 @@ def build_report(
     return ReportFiles(html_path, csv_path, stats)
 
 
+def store_url(env: Optional[dict] = None) -> str:
+    """The tracker store URL the servers use: TRACKER_STORE_URL, completed as endpoints.yml does.
+
+    A URL without a scheme is a host (``db.example:5432``) of the TRACKER_DIALECT database
+    TRACKER_DB, as in Rasa's SQLTrackerStore; unset means ``var/tracker.db``.
+    """
+    env = os.environ if env is None else env
+    url = env.get("TRACKER_STORE_URL") or DEFAULT_DB
+    if "://" in url:
+        return url
+    host, _, port = url.partition(":")
+    dialect = env.get("TRACKER_DIALECT") or "sqlite"
+    return str(sa.engine.URL.create(dialect, host=host or None, port=int(port) if port else None,
+                                    database=env.get("TRACKER_DB") or "rasa.db"))
+
+
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -90,7 +108,7 @@ def _env_int(name: str, default: int) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description="Välkommen follow-up report (HTML + CSV) from the tracker store.")
-    parser.add_argument("--db", default=os.environ.get("TRACKER_STORE_URL") or DEFAULT_DB, help="tracker store URL")
+    parser.add_argument("--db", default=store_url(), help="tracker store URL (default: the servers' TRACKER_STORE_URL)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     parser.add_argument("--lang", default="sv", help="report language (sv, en, ...)")
     parser.add_argument("--min-group", type=int, default=_env_int("STATS_MIN_GROUP", DEFAULT_THRESHOLD),

@@ -138,3 +138,13 @@ def test_csv_cells_from_users_cannot_become_spreadsheet_formulas():
     assert spreadsheet_safe("+46 33") == "'+46 33"
     assert spreadsheet_safe("var kan jag parkera") == "var kan jag parkera"
     assert spreadsheet_safe(12) == 12
+
+
+def test_the_database_is_the_servers_tracker_store_by_default():
+    from bot.stats.cli import DEFAULT_DB, store_url
+
+    assert store_url({"TRACKER_STORE_URL": "postgresql://u@h:5432/valkommen"}) == "postgresql://u@h:5432/valkommen"
+    assert store_url({}) == DEFAULT_DB
+    # Without a scheme, the URL is a host and the database is TRACKER_DB, as in endpoints.yml.
+    url = store_url({"TRACKER_STORE_URL": "db.internal:5433", "TRACKER_DIALECT": "postgresql", "TRACKER_DB": "valkommen"})
+    assert url == "postgresql://db.internal:5433/valkommen"
