@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
 
 import httpx
 
@@ -30,6 +30,13 @@ def example_file(language: str, topic: str) -> str:
 def answer_file(language: str) -> str:
     """The locale file holding the answer in ``language`` (under ``answers.<topic>``)."""
     return str(LOCALES_DIR / f"{language}.yml")
+
+
+class Matcher(Protocol):
+    """Finds the closest topic of a text."""
+
+    def closest(self, text: str, language: Optional[str]) -> Tuple[Optional[str], float]:
+        """The closest topic id (None if there is none) and a score in [0, 1]."""
 
 
 class OfflineMatcher:
@@ -84,14 +91,16 @@ class RasaMatcher:
         return None, 0.0
 
 
-def matcher(topics: Sequence[str], rasa_url: Optional[str] = None, nlu_dir: Optional[Path] = None):
+def matcher(
+    topics: Sequence[str], rasa_url: Optional[str] = None, nlu_dir: Optional[Path] = None
+) -> Union["RasaMatcher", OfflineMatcher]:
     """A RasaMatcher when a server URL is given, else an OfflineMatcher over the NLU examples."""
     if rasa_url:
         return RasaMatcher(rasa_url, topics, token=os.environ.get("RASA_TOKEN") or None)
     return OfflineMatcher(read_examples(nlu_dir or ROOT / NLU_DIR), topics)
 
 
-def link_questions(questions: Dict[str, List[Question]], match) -> None:
+def link_questions(questions: Dict[str, List[Question]], match: Matcher) -> None:
     """Fills in each question's closest topic and score."""
     for language, listed in questions.items():
         for question in listed:

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 from html import escape
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from bot.i18n import Catalogue
 from bot.stats import charts
@@ -101,7 +101,11 @@ def _share(value: Optional[float]) -> str:
     return f'<td class="n">{value:.1f} %</td>' if value is not None else f'<td class="n hidden">{HIDDEN}</td>'
 
 
-def _table(table: Table, label, labels: Labels, head: str, weeks: Sequence[int], extra=None) -> str:
+def _table(
+    table: Table, label: Callable[[str], str], labels: Labels, head: str, weeks: Sequence[int],
+    extra: Optional[Tuple[str, Callable[[str], str]]] = None,
+) -> str:
+    """A table of the keys (rows) by ``weeks`` and the whole period; ``extra``: one more labelled column."""
     rows = []
     header = "".join(f'<th class="n">{escape(week_label(w))}</th>' for w in weeks)
     extra_head = f"<th>{escape(extra[0])}</th>" if extra else ""

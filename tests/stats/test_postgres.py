@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.stats.aggregate import Stats, aggregate
 from bot.stats.events import EventStore, engine_for
 from bot.stats.simulate import write_with_tracker_store
