@@ -16,6 +16,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 SCREENSHOT = OUTPUT / "report" / "report.png"
+PRINTED = OUTPUT / "report" / "report.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,9 @@ def test_the_report_renders_its_charts_in_chromium_without_fetching_anything(rep
             page.emulate_media(media="print")
             assert not page.locator("nav").is_visible()
             assert page.locator("svg.chart").first.is_visible()
+            page.pdf(path=str(PRINTED), format="A4")
         finally:
             browser.close()
     assert [url for url in requests if not url.startswith("file://")] == []
     assert SCREENSHOT.stat().st_size > 10_000
+    assert PRINTED.read_bytes().startswith(b"%PDF") and PRINTED.stat().st_size > 10_000
