@@ -252,7 +252,7 @@ def reference_model(train: bool) -> Optional[Path]:
         return found
     stale = default_model.newest_stale_model()
     if stale:
-        print(f"note: using the reference model trained on earlier data ({stale.name}); delete it to retrain")
+        print(f"note: using the reference model {stale.name} (earlier data or fewer DIET epochs than Rasa's default)")
         return stale
     if not train:
         return None
@@ -276,16 +276,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     examples = read_examples(HELDOUT)
     project: List[Level] = []
     reference: List[Level] = []
-    print(HEADER, flush=True)
+    notes: List[str] = []
 
     if args.rasa_url:
         if not rasa_ready(args.rasa_url):
             print(f"error: no ready Rasa server at {args.rasa_url}", file=sys.stderr)
             return 1
+        print(HEADER, flush=True)
         pids = {"rasa": args.rasa_pid, "actions": args.action_pid}
         project = measure(args.rasa_url.rstrip("/"), "project", user_levels, examples, pids, args.conversations_per_user)
     else:
         ref_model = None if args.skip_default else reference_model(train=not args.no_train)
+        if ref_model is not None:
+            epochs = default_model.epochs_of(ref_model)
+            notes.append(
+                f"`rasa-default`: {ref_model.name}, DIET trained for {epochs or 'unrecorded'} epochs (Rasa's default: "
+                f"{default_model.DEFAULT_EPOCHS}); fewer epochs leave the network, and so the cost of a message, unchanged."
+            )
+        elif not args.skip_default:
+            notes.append("`rasa-default`: not run (no cached reference model and --no-train).")
+        print("\n".join(notes + [HEADER]), flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             action_port = free_port()
             env = server_env(Path(tmp), action_port)
@@ -317,7 +327,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         "# Välkommen load benchmark (REST channel)\n\n"
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine by `make bench`. Conversations: "
         "greeting, topic questions, a 👍 button and thanks, in all languages, from the held-out examples. "
-        "`rasa-default` is Rasa's default NLU pipeline with the project's rules, domain and data.\n\n"
+        "`rasa-default` is Rasa's default NLU pipeline with the project's rules, domain and data.\n"
+        + "".join(f"\n{note}\n" for note in notes) + "\n"
         + HEADER + "\n" + "\n".join(row(l) for l in project + reference)
         + "\n\nTargets (not asserted):\n\n" + "\n".join(lines) + "\n",
         encoding="utf-8",
