@@ -106,9 +106,20 @@ async def conversation_language(agent: Any, sender_id: str, body: Mapping[str, A
     return choose_reply_language(detected if isinstance(detected, Mapping) else None, chosen, previous, hint)
 
 
+def _is_rest_message(request: Any) -> bool:
+    return request.method == "POST" and request.path.rstrip("/") == REST_WEBHOOK
+
+
+async def forget_earlier_failures(request: Any) -> None:
+    """Sanic request middleware: a failure noted outside a REST request does not carry over."""
+    if _is_rest_message(request):
+        sender_id = _request_body(request).get("sender")
+        take_failure(sender_id if isinstance(sender_id, str) else "default")
+
+
 async def fill_failed_reply(request: Any, response: Any) -> Optional[Any]:
     """Sanic response middleware: the ``unavailable`` text instead of silence or a 5xx."""
-    if request.method != "POST" or request.path.rstrip("/") != REST_WEBHOOK:
+    if not _is_rest_message(request):
         return None
     body = _request_body(request)
     sender_id = body.get("sender") if isinstance(body.get("sender"), str) else "default"
@@ -187,6 +198,7 @@ def _reply_middleware_on_every_app() -> None:
 
     def configure_app(*args: Any, **kwargs: Any) -> Any:
         app = original(*args, **kwargs)
+        app.register_middleware(forget_earlier_failures, "request")
         app.register_middleware(fill_failed_reply, "response")
         return app
 

@@ -219,3 +219,14 @@ def test_unavailable_text_is_added_after_partial_replies_once(catalogue):
     assert once == partial + [{"recipient_id": "a", "text": catalogue.interface("unavailable", "bs")}]
     assert reply_with_unavailable(once, "a", "bs") == once
     assert reply_with_unavailable(None, "a", "sv") == [{"recipient_id": "a", "text": catalogue.interface("unavailable", "sv")}]
+
+
+def test_the_start_check_reads_the_tracker_store_url_as_rasa_does():
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.startup_check import sql_url
+
+    full = EndpointConfig(url="postgresql://valkommen:pw@db.example:5433/valkommen", dialect="sqlite", db="other")
+    assert sql_url(full).render_as_string(hide_password=False) == "postgresql://valkommen:pw@db.example:5433/valkommen"
+    parts = EndpointConfig(url="db.example", dialect="postgresql", port=5433, db="valkommen", username="u")
+    assert sql_url(parts).render_as_string(hide_password=False) == "postgresql://u@db.example:5433/valkommen"
