@@ -78,7 +78,10 @@ def test_every_language_gets_topic_answers_in_its_own_language(client, servers, 
         if example.intent not in TOPICS:
             continue
         replies = say(client, servers, example.text)
-        assert replies and all(r.get("text", "").strip() for r in replies), example.text
+        assert replies and all(r.get("text", "").strip() or r.get("custom") for r in replies), example.text
+        if example.intent == "meeting_place":  # answered with a place, or asked where the user lives
+            hits[example.language].append(any({"venue", "request_location"} & set(r.get("custom") or {}) for r in replies))
+            continue
         hits[example.language].append(replies[0]["text"] == catalogue.answer(example.intent, example.language).text)
     accuracy = {lang: sum(h) / len(h) for lang, h in hits.items()}
     print("answered with the right topic in the right language", accuracy)

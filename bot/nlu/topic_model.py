@@ -1,0 +1,43 @@
+"""A linear topic model over character and word n-grams (scikit-learn; no Rasa)."""
+
+from __future__ import annotations
+
+from typing import List, Sequence, Tuple
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from bot.nlu.detection import fold
+
+#: The longest text looked at; a topic shows in the first few sentences.
+MAX_CHARS = 2000
+
+
+def _features() -> FeatureUnion:
+    return FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+    ])
+
+
+class TopicModel:
+    """TF-IDF character (2-5) and word (1-2) n-grams of the folded text → logistic regression."""
+
+    def __init__(self, c: float = 20.0) -> None:
+        self.c = c
+        self.features = _features()
+        self.classifier = LogisticRegression(C=c, max_iter=3000)
+
+    def fit(self, texts: Sequence[str], intents: Sequence[str]) -> "TopicModel":
+        """Learns from example texts and their intents."""
+        matrix = self.features.fit_transform([fold(t[:MAX_CHARS]) for t in texts])
+        self.classifier.fit(matrix, list(intents))
+        return self
+
+    def rank(self, text: str) -> List[Tuple[str, float]]:
+        """Every intent with its probability, best first."""
+        matrix = self.features.transform([fold(text[:MAX_CHARS])])
+        probabilities = self.classifier.predict_proba(matrix)[0]
+        ranked = sorted(zip(self.classifier.classes_, probabilities), key=lambda pair: -pair[1])
+        return [(str(name), float(p)) for name, p in ranked]
