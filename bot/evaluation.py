@@ -100,6 +100,17 @@ def train(config_path: Path, output: Path, name: str) -> Path:
     return Path(model)
 
 
+def reference_model() -> Path:
+    """Rasa's default pipeline trained on the same data: the model ``make bench`` compares with too.
+
+    Cached under models/ by a fingerprint of the data, the domain and the config, so the slow
+    DIET training (tens of minutes on 2 cores) happens once per change of the data.
+    """
+    from bench.default_model import cached_model, train as train_reference
+
+    return cached_model() or train_reference()
+
+
 def predict(model_path: Path, examples: Sequence[Example]) -> List[Prediction]:
     """Parses every example with the model."""
     from rasa.core.agent import Agent
@@ -173,12 +184,14 @@ def main() -> int:
         start = time.monotonic()
         if name == "project" and args.project_model:
             model = args.project_model
+        elif name == "default":
+            model = reference_model()
         else:
             model = train(config, args.out / "models", f"eval-{name}")
         trained = time.monotonic() - start
         predictions = predict(model, examples)
         results[name] = score(predictions)
-        timings.append(f"- {name}: " + ("given model" if model == args.project_model else f"trained in {trained:.0f} s"))
+        timings.append(f"- {name}: " + ("given model" if model == args.project_model else f"model ready in {trained:.0f} s ({model.name})"))
         if name == "project":
             confusion_picture(predictions, args.out / "confusion.png")
     report = "\n".join(

@@ -71,7 +71,8 @@ class RasaClient:
     async def send(self, sender: str, text: str, metadata: Dict[str, Any]) -> List[Dict[str, Any]]:
         """Sends one message to the REST channel; returns Rasa's replies."""
         payload = {"sender": sender, "message": text, "metadata": metadata}
-        response = await self._request("POST", "/webhooks/rest/webhook", json=payload)
+        # X-Sender lets a load balancer keep each conversation on one Rasa replica (docs/deploy.md).
+        response = await self._request("POST", "/webhooks/rest/webhook", json=payload, headers={"X-Sender": sender})
         if response.status_code != 200:
             raise RasaUnavailable(f"REST channel answered HTTP {response.status_code}")
         try:

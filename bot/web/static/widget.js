@@ -373,7 +373,8 @@
     clearFailure();
     ui.typing.hidden = false;
     scrollDown();
-    fetch(server + "/webhooks/rest/webhook", {
+    // ?sender= lets a load balancer keep the conversation on one Rasa replica (docs/deploy.md).
+    fetch(server + "/webhooks/rest/webhook?sender=" + encodeURIComponent(state.session), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: state.session, message: request.text, metadata: request.metadata })
