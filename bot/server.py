@@ -60,6 +60,9 @@ def main() -> None:
     """Runs the ``rasa`` command line with the request checks installed."""
     log_privacy.guard(sys.argv[1:])  # no --debug: it would log users' messages
     install()
+    from bot import speedups
+
+    speedups.install()  # per-message costs inside Rasa found by profiling (bot/speedups.py)
     from bot.fault_replies import install as install_fault_handling  # store check, action timeout, no silence
 
     install_fault_handling(sys.argv[1:])

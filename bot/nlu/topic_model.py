@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -28,16 +30,31 @@ class TopicModel:
         self.c = c
         self.features = _features()
         self.classifier = LogisticRegression(C=c, max_iter=3000)
+        self._weights: Optional[np.ndarray] = None
 
     def fit(self, texts: Sequence[str], intents: Sequence[str]) -> "TopicModel":
         """Learns from example texts and their intents."""
         matrix = self.features.fit_transform([fold(t[:MAX_CHARS]) for t in texts])
         self.classifier.fit(matrix, list(intents))
+        self._weights = None
         return self
+
+    def _weight_matrix(self) -> np.ndarray:
+        """The coefficients as one contiguous (features × intents) array, made once.
+
+        scikit-learn's ``predict_proba`` multiplies by ``coef_.T``, a strided view that SciPy
+        copies (the whole coefficient matrix) on every call: most of the time of a message.
+        """
+        weights = getattr(self, "_weights", None)
+        if weights is None:
+            weights = self._weights = np.ascontiguousarray(self.classifier.coef_.T)
+        return weights
 
     def rank(self, text: str) -> List[Tuple[str, float]]:
         """Every intent with its probability, best first."""
         matrix = self.features.transform([fold(text[:MAX_CHARS])])
-        probabilities = self.classifier.predict_proba(matrix)[0]
+        scores = np.asarray(matrix @ self._weight_matrix())[0] + self.classifier.intercept_
+        probabilities = np.exp(scores - scores.max())  # softmax: the multinomial model's probabilities
+        probabilities /= probabilities.sum()
         ranked = sorted(zip(self.classifier.classes_, probabilities), key=lambda pair: -pair[1])
         return [(str(name), float(p)) for name, p in ranked]
