@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import numpy as np
 
@@ -30,31 +30,28 @@ class TopicModel:
         self.c = c
         self.features = _features()
         self.classifier = LogisticRegression(C=c, max_iter=3000)
-        self._weights: Optional[np.ndarray] = None
 
     def fit(self, texts: Sequence[str], intents: Sequence[str]) -> "TopicModel":
         """Learns from example texts and their intents."""
         matrix = self.features.fit_transform([fold(t[:MAX_CHARS]) for t in texts])
         self.classifier.fit(matrix, list(intents))
-        self._weights = None
+        self._fast_layout()
         return self
 
-    def _weight_matrix(self) -> np.ndarray:
-        """The coefficients as one contiguous (features × intents) array, made once.
+    def _fast_layout(self) -> None:
+        """Stores the coefficients so that ``coef_.T`` is contiguous (once; no extra memory).
 
-        scikit-learn's ``predict_proba`` multiplies by ``coef_.T``, a strided view that SciPy
-        copies (the whole coefficient matrix) on every call: most of the time of a message.
+        scikit-learn multiplies the features by ``coef_.T``; on the default layout that is a
+        strided view, which SciPy copies (the whole coefficient matrix) on every call: that copy
+        was most of the time of a message.
         """
-        weights = getattr(self, "_weights", None)
-        if weights is None:
-            weights = self._weights = np.ascontiguousarray(self.classifier.coef_.T)
-        return weights
+        if not self.classifier.coef_.T.flags["C_CONTIGUOUS"]:
+            self.classifier.coef_ = np.ascontiguousarray(self.classifier.coef_.T).T
 
     def rank(self, text: str) -> List[Tuple[str, float]]:
         """Every intent with its probability, best first."""
         matrix = self.features.transform([fold(text[:MAX_CHARS])])
-        scores = np.asarray(matrix @ self._weight_matrix())[0] + self.classifier.intercept_
-        probabilities = np.exp(scores - scores.max())  # softmax: the multinomial model's probabilities
-        probabilities /= probabilities.sum()
+        self._fast_layout()
+        probabilities = self.classifier.predict_proba(matrix)[0]
         ranked = sorted(zip(self.classifier.classes_, probabilities), key=lambda pair: -pair[1])
         return [(str(name), float(p)) for name, p in ranked]

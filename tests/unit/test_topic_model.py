@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.detection import fold
 from bot.nlu.topic_model import TopicModel
 
 EXAMPLES = {
@@ -44,10 +43,3 @@ def test_the_ranking_lists_every_intent_once_best_first_summing_to_one(model):
 def test_a_huge_text_is_ranked_without_error(model):
     assert model.rank("sfi " * 50000)[0][0] == "sfi"
 
-
-def test_the_fast_ranking_gives_scikit_learns_own_probabilities(model):
-    for text in ("Hej", "كيف أسجل في المدرسة", "tolk??", "Як отримати персональний номер?", "x" * 300):
-        ours = dict(model.rank(text))
-        reference = model.classifier.predict_proba(model.features.transform([fold(text)]))[0]
-        for intent, probability in zip(model.classifier.classes_, reference):
-            assert abs(ours[intent] - probability) < 1e-9, (text, intent)
