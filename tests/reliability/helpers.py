@@ -89,9 +89,8 @@ def start_rasa(env: Dict[str, str], port: int, name: str, endpoints: str = "endp
 
 
 def start_actions(env: Dict[str, str], port: int, name: str) -> subprocess.Popen:
-    """The real action server."""
-    return start_process(name, [str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(port)], env)
+    """The real action server, as production runs it (rasa-sdk behind bot.action_server's request checks)."""
+    return start_process(name, [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)], env)
 
 
 def wait_until(ready: Callable[[], bool], process: Optional[subprocess.Popen], what: str, timeout: float = 300) -> None:
