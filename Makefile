@@ -37,8 +37,8 @@ validate: install ## rasa data validate (domain, rules and NLU data)
 content-check: install ## Per language: missing, unreviewed and stale answers, broken placeholders
 	@. scripts/env.sh && $(PY) -m bot.content_check
 
-eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results/eval.md)
-	@. scripts/env.sh && $(PY) -m bot.evaluation --project-model "$$MODEL_PATH"
+eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results/eval.md; EVAL_ARGS="--default-epochs 30")
+	@. scripts/env.sh && $(PY) -m bot.evaluation --project-model "$$MODEL_PATH" $(EVAL_ARGS)
 
 retention: install ## Delete tracker events older than RETENTION_DAYS (default 30); the Rasa server also runs it daily
 	@. scripts/env.sh && $(PY) -m bot.retention --endpoints endpoints.yml

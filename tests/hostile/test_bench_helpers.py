@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bench.load import FEEDBACK_UP, Level, conversations, rss_mb
+import pytest
+
+from bench.load import FEEDBACK_UP, Level, conversations, parse_pause, rss_mb, targets
 
 
 def test_percentiles_are_nearest_rank_in_milliseconds():
@@ -35,3 +37,34 @@ def test_memory_of_this_process_is_read_from_proc():
 
     assert rss_mb(os.getpid()) > 1.0
     assert rss_mb(None) is None
+
+
+def test_pause_is_read_as_a_range_of_seconds_and_zero_means_flat_out():
+    assert parse_pause("2-6") == (2.0, 6.0)
+    assert parse_pause("3") == (3.0, 3.0)
+    assert parse_pause("0") is None
+    for bad in ("6-2", "-1", "x"):
+        with pytest.raises(ValueError):
+            parse_pause(bad)
+
+
+def _level(label, load, users, latency_ms, throughput):
+    latencies = [latency_ms / 1000.0] * 20
+    return Level(label, users, load=load, latencies=latencies, seconds=len(latencies) / throughput, rasa_rss_mb=900.0)
+
+
+def test_p95_target_is_judged_on_the_paced_run_and_throughput_on_the_flat_out_runs():
+    project = [_level("project", "flat out", 50, 1500, 40.0), _level("project", "paced 2-6 s", 50, 120, 10.0)]
+    reference = [_level("rasa-default", "flat out", 50, 4000, 10.0), _level("rasa-default", "paced 2-6 s", 50, 900, 9.0)]
+    lines = "\n".join(targets(project, reference))
+    assert "p95 under 500 ms at 50 users (paced 2-6 s): 120 ms: met" in lines
+    assert "flat out at 50 users, for information: p95 1,500 ms" in lines
+    assert "40.0 vs 10.0 msg/s = 4.00x: met" in lines
+    assert "RSS under 1024 MB: peak 900 MB: met" in lines
+
+
+def test_a_slow_paced_run_misses_the_latency_target():
+    project = [_level("project", "flat out", 50, 1500, 12.0), _level("project", "paced 2-6 s", 50, 800, 8.0)]
+    lines = "\n".join(targets(project, [_level("rasa-default", "flat out", 50, 2000, 10.0)]))
+    assert "(paced 2-6 s): 800 ms: NOT met" in lines
+    assert "1.20x: NOT met" in lines
