@@ -241,10 +241,14 @@ def measure(
     return levels
 
 
-def start_rasa_with(model: Path, env: Dict[str, str], port: int, name: str) -> subprocess.Popen:
-    """The Rasa server as tests.servers starts it, with a given model."""
+def start_rasa_with(model: Path, env: Dict[str, str], port: int, name: str, stock: bool = False) -> subprocess.Popen:
+    """The Rasa server as tests.servers starts it, with a given model.
+
+    ``stock``: Rasa's own ``rasa run`` instead of ``bot.server`` (so without the project's
+    request checks, fault replies and the per-message speed-ups of bot/speedups.py).
+    """
     args = [
-        sys.executable, "-m", "bot.server", "run", "--model", str(model), "--enable-api", "--port", str(port),
+        sys.executable, "-m", "rasa" if stock else "bot.server", "run", "--model", str(model), "--enable-api", "--port", str(port),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
     ]
     if env.get("RASA_TOKEN"):
@@ -332,6 +336,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--pause", default="2-6", help="paced runs: seconds a user waits before each message, MIN-MAX (0: no paced runs)"
     )
     parser.add_argument("--skip-default", action="store_true", help="no reference run with Rasa's default pipeline")
+    parser.add_argument(
+        "--reference-server", choices=("stock", "project"), default="stock",
+        help="run the reference on Rasa's own `rasa run` (default) or on the project's launcher with its speed-ups",
+    )
     parser.add_argument("--no-train", action="store_true", help="skip the reference if its model is not cached")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -354,9 +362,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         ref_model = None if args.skip_default else reference_model(train=not args.no_train)
         if ref_model is not None:
             epochs = default_model.epochs_of(ref_model)
+            server = (
+                "Rasa's own `rasa run`" if args.reference_server == "stock"
+                else "the project's launcher (bot.server, with the speed-ups of bot/speedups.py)"
+            )
             notes.append(
-                f"`rasa-default`: {ref_model.name}, DIET trained for {epochs or 'unrecorded'} epochs (Rasa's default: "
-                f"{default_model.DEFAULT_EPOCHS}); fewer epochs leave the network, and so the cost of a message, unchanged."
+                f"`rasa-default`: {ref_model.name} on {server}; DIET trained for {epochs or 'unrecorded'} epochs "
+                f"(Rasa's default: {default_model.DEFAULT_EPOCHS}); fewer epochs leave the network, and so the cost of "
+                "a message, unchanged. Same domain, rules, action server and SQLite tracker store as the project."
             )
         elif not args.skip_default:
             notes.append("`rasa-default`: not run (no cached reference model and --no-train).")
@@ -371,7 +384,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                     if model is None:
                         continue
                     port = free_port()
-                    rasa = start_rasa_with(model, env, port, name=f"bench-{label}")
+                    stock = label == "rasa-default" and args.reference_server == "stock"
+                    rasa = start_rasa_with(model, env, port, name=f"bench-{label}", stock=stock)
                     processes["rasa"] = rasa
                     url = f"http://127.0.0.1:{port}"
                     alive = lambda: all(p.poll() is None for p in processes.values())  # noqa: E731
