@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import time
 from collections import defaultdict
@@ -115,7 +116,9 @@ def reference_model(epochs: int) -> Path:
 def predict(model_path: Path, examples: Sequence[Example]) -> List[Prediction]:
     """Parses every example with the model."""
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # unconfigured, structlog prints every parsed text
     agent = Agent.load(str(model_path))
 
     async def parse_all() -> List[Prediction]:
