@@ -407,8 +407,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine by `make bench`. Conversations: "
         "greeting, topic questions, a 👍 button and thanks, in all languages, from the held-out examples. "
         "*Flat out*: each user sends the next message as soon as the reply arrives (saturation; throughput). "
-        f"*{pause_label(pause)}*: each user waits that long before each message (latency as people feel it). "
-        "`rasa-default` is Rasa's default NLU pipeline with the project's rules, domain and data.\n"
+        + (f"*{pause_label(pause)}*: each user waits that long before each message (latency as people feel it). " if pause else "")
+        + "`rasa-default` is Rasa's default NLU pipeline with the project's rules, domain and data.\n"
         + "".join(f"\n{note}\n" for note in notes) + "\n"
         + HEADER + "\n" + "\n".join(row(l) for l in project + reference)
         + "\n\nTargets (not asserted):\n\n" + "\n".join(lines) + "\n",
