@@ -43,3 +43,30 @@ def test_the_ranking_lists_every_intent_once_best_first_summing_to_one(model):
 def test_a_huge_text_is_ranked_without_error(model):
     assert model.rank("sfi " * 50000)[0][0] == "sfi"
 
+
+
+def _noisy_topics(seed: int, noise: float, per_topic: int):
+    """Texts built from each topic's own words; a share ``noise`` of the labels is wrong."""
+    import random
+
+    rng = random.Random(seed)
+    words = {topic: [f"{topic[:3]}{n}" for n in range(40)] for topic in ("school", "housing", "health", "work")}
+    common = [f"ord{n}" for n in range(200)]
+    texts, labels = [], []
+    for topic, own in words.items():
+        for _ in range(per_topic):
+            texts.append(" ".join(rng.sample(own, 2) + rng.sample(common, 4)))
+            labels.append(rng.choice([t for t in words if t != topic]) if rng.random() < noise else topic)
+    return texts, labels
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.1, 0.5])
+def test_confidence_matches_how_often_the_top_topic_is_right(noise):
+    """The fallback threshold relies on it: 0.7 should mean right about 7 times in 10."""
+    texts, labels = _noisy_topics(seed=1, noise=noise, per_topic=150)
+    model = TopicModel().fit(texts, labels)
+    new_texts, new_labels = _noisy_topics(seed=2, noise=noise, per_topic=100)
+    tops = [model.rank(text)[0] for text in new_texts]
+    accuracy = sum(name == label for (name, _), label in zip(tops, new_labels)) / len(tops)
+    mean_confidence = sum(p for _, p in tops) / len(tops)
+    assert abs(mean_confidence - accuracy) < 0.05
