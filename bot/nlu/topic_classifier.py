@@ -2,8 +2,8 @@
 
 For short examples in eight languages, a linear SVM over TF-IDF character n-grams (robust
 to typos, inflection and missing diacritics) and word n-grams generalises as well as or
-better than DIET and trains in under a minute (README "Measured"). Texts are folded (lower case, no
-diacritics) first, so "forskola" and "förskola" are the same. The model is
+better than DIET and trains in under a minute (README "Measured"). Texts are folded (lower
+case, no diacritics) first, so "forskola" and "förskola" are the same. The model is
 ``TopicModel`` (plain scikit-learn, testable without Rasa); this class only adapts it.
 """
 

@@ -7,6 +7,7 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 from scipy.optimize import minimize_scalar
+from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
@@ -28,18 +29,12 @@ def _features() -> FeatureUnion:
     ])
 
 
-def _softmax(margins: np.ndarray, scale: float) -> np.ndarray:
-    shifted = scale * (margins - margins.max(axis=-1, keepdims=True))
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=-1, keepdims=True)
-
-
 def _fit_scale(margins: np.ndarray, truth: np.ndarray) -> float:
     """The softmax scale that makes out-of-fold margins the most likely (log loss)."""
     rows = np.arange(len(truth))
 
     def log_loss(scale: float) -> float:
-        return float(-np.log(_softmax(margins, scale)[rows, truth] + 1e-12).mean())
+        return float(-np.log(softmax(scale * margins, axis=-1)[rows, truth] + 1e-12).mean())
 
     return float(minimize_scalar(log_loss, bounds=(0.1, 100.0), method="bounded").x)
 
@@ -90,6 +85,6 @@ class TopicModel:
         matrix = self.features.transform([fold(text[:MAX_CHARS])])
         self._fast_layout()
         margins = self.classifier.decision_function(matrix)[0].astype(np.float64)
-        probabilities = _softmax(margins, self.scale)
+        probabilities = softmax(self.scale * margins)
         ranked = sorted(zip(self.classifier.classes_, probabilities), key=lambda pair: -pair[1])
         return [(str(name), float(p)) for name, p in ranked]

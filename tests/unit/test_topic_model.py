@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.nlu.topic_model import TopicModel
@@ -44,11 +46,8 @@ def test_a_huge_text_is_ranked_without_error(model):
     assert model.rank("sfi " * 50000)[0][0] == "sfi"
 
 
-
 def _noisy_topics(seed: int, noise: float, per_topic: int):
     """Texts built from each topic's own words; a share ``noise`` of the labels is wrong."""
-    import random
-
     rng = random.Random(seed)
     words = {topic: [f"{topic[:3]}{n}" for n in range(40)] for topic in ("school", "housing", "health", "work")}
     common = [f"ord{n}" for n in range(200)]
