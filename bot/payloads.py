@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional
+from typing import Any, Dict, Mapping, Optional
 
 #: Longest message text accepted; longer requests get a clear 413.
 MAX_TEXT_CHARS = 20_000
@@ -116,3 +116,107 @@ def problem_status(problem: str) -> int:
     if "'sender' is longer than" in problem:
         return 400
     return 413 if "longer than" in problem or "larger than" in problem else 400
+
+
+# --- What the channels may say about a message (metadata) -------------------------------------
+
+#: The channels that send messages (DESIGN "Channel → Rasa metadata").
+KNOWN_CHANNELS = ("telegram", "web", "cli")
+#: Metadata keys the channels send; anything else is dropped before Rasa stores the message.
+METADATA_KEYS = ("channel", "language", "location", "meeting_place")
+#: Stored instead of a location that is not two finite coordinates (the action answers it
+#: with "could not read the location"; the report counts it as unreadable).
+UNREADABLE_LOCATION = "unreadable"
+#: The longest language tag kept as a hint (BCP 47 tags in practice are far shorter).
+MAX_LANGUAGE_TAG = 35
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
+
+
+def _finite_coordinate(value: Any, limit: float) -> Optional[float]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")) or abs(number) > limit:
+        return None
+    return number
+
+
+def clean_location(value: Any) -> Any:
+    """``{"lat", "lon"}`` as two finite numbers in range, else ``UNREADABLE_LOCATION``."""
+    if not isinstance(value, dict):
+        return UNREADABLE_LOCATION
+    lat = _finite_coordinate(value.get("lat", value.get("latitude")), 90.0)
+    lon = _finite_coordinate(value.get("lon", value.get("lng", value.get("longitude"))), 180.0)
+    if lat is None or lon is None:
+        return UNREADABLE_LOCATION
+    return {"lat": lat, "lon": lon}
+
+
+def clean_metadata(metadata: Any, place_ids: Any = ()) -> Dict[str, Any]:
+    """The metadata Rasa may store: known keys only, each value checked.
+
+    ``channel`` must be a known channel (else ``other``), ``language`` a short language tag,
+    ``meeting_place`` one of ``place_ids``, ``location`` two finite coordinates. Nothing that
+    is not valid JSON (NaN, Infinity) or not a known label reaches the tracker store.
+    """
+    if not isinstance(metadata, dict):
+        return {}
+    clean: Dict[str, Any] = {}
+    channel = metadata.get("channel")
+    if channel is not None:
+        clean["channel"] = channel if channel in KNOWN_CHANNELS else "other"
+    language = metadata.get("language")
+    if isinstance(language, str) and len(language) <= MAX_LANGUAGE_TAG and LANGUAGE_TAG.fullmatch(language):
+        clean["language"] = language
+    place = metadata.get("meeting_place")
+    if isinstance(place, str) and place in set(place_ids):
+        clean["meeting_place"] = place
+    if "location" in metadata:
+        clean["location"] = clean_location(metadata["location"])
+    return clean
+
+
+# --- Payloads a user may type: only what our own buttons send -----------------------------------
+
+#: A message Rasa reads as an intent payload: "/intent" or "/intent{json}" (Rasa also accepts a
+#: confidence "@0.5" and entity lists; our buttons never send those).
+PAYLOAD = re.compile(r"\s*/([A-Za-z_][A-Za-z0-9_]{0,60})(\{.*\})?\s*", re.DOTALL)
+#: Entities a button payload may carry, per intent, and how each value is checked.
+#: (values checked against a set are filled in by ``payload_rules``.)
+POSTCODE = re.compile(r"[0-9]{5}")
+
+
+def typed_payload_problem(
+    text: str, intents: Any, allowed_entities: Mapping[str, Mapping[str, Any]]
+) -> Optional[str]:
+    """None when ``text`` is a payload one of our buttons could have sent, else why not.
+
+    ``intents``: the intents a payload may name. ``allowed_entities``: per intent, per entity
+    name, the set of allowed values or a compiled pattern the value must match in full.
+    A payload that fails is not taken as a payload: the message goes through NLU as text.
+    """
+    match = PAYLOAD.fullmatch(text or "")
+    if match is None:
+        return "not a payload"
+    intent, entities_text = match.group(1), match.group(2)
+    if intent not in set(intents):
+        return "unknown intent"
+    if entities_text is None:
+        return None
+    try:
+        entities = json.loads(entities_text)
+    except ValueError:
+        return "entities are not JSON"
+    allowed = allowed_entities.get(intent) or {}
+    if not isinstance(entities, dict) or not entities:
+        return "entities must be a non-empty object"
+    for name, value in entities.items():
+        rule = allowed.get(name)
+        if rule is None or not isinstance(value, str):
+            return f"entity {name!r} is not sent by any button of {intent!r}"
+        if hasattr(rule, "fullmatch"):
+            if not rule.fullmatch(value):
+                return f"entity {name!r} has a value no button sends"
+        elif value not in rule:
+            return f"entity {name!r} has a value no button sends"
+    return None

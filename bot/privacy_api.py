@@ -2,8 +2,8 @@
 
 ``DELETE /privacy/conversations/<sender_id>`` deletes every tracker event of that sender from
 the server's tracker store: 204 when something was deleted, 404 (JSON) for an unknown sender.
-It is protected like Rasa's other API routes: when the server runs with ``--auth-token``
-(``RASA_TOKEN``), the request needs ``?token=...`` (else 401).
+It is not a public route: ``bot.server``'s token gate lets it through only with ``RASA_TOKEN``
+(``Authorization: Bearer`` or ``?token=``; else 401, or 403 when the server has no token).
 bot/server.py registers it on every app Rasa creates.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Optional
+from typing import Any
 
 from bot.retention import UnsupportedTrackerStore, delete_sender
 
@@ -26,13 +26,11 @@ def _error(status: int, reason: str, message: str) -> Any:
     return response.json({"status": "failure", "reason": reason, "message": message, "code": status}, status=status)
 
 
-def register(app: Any, auth_token: Optional[str]) -> None:
-    """Adds the forget-me route to Rasa's Sanic ``app`` (token-checked by Rasa's decorator)."""
-    from rasa.server import requires_auth
+def register(app: Any) -> None:
+    """Adds the forget-me route to Rasa's Sanic ``app`` (behind ``bot.server``'s token gate)."""
     from sanic import response
 
     @app.route(ROUTE, methods=["DELETE"], name="valkommen_forget_conversation")
-    @requires_auth(app, auth_token)
     async def forget_conversation(request: Any, conversation_id: str) -> Any:
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.tracker_store is None:

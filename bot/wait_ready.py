@@ -18,7 +18,8 @@ def rasa_ready(url: str, token: Optional[str] = None) -> bool:
     """Whether the Rasa server at ``url`` is up with a model loaded (``token``: default RASA_TOKEN)."""
     token = token or os.environ.get("RASA_TOKEN") or None
     try:
-        response = httpx.get(f"{url}/status", params={"token": token} if token else None, timeout=2.0)
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        response = httpx.get(f"{url}/status", headers=headers, timeout=2.0)
         return response.status_code == 200 and bool(response.json().get("model_file"))
     except (httpx.HTTPError, ValueError):
         return False

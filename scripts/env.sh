@@ -33,3 +33,18 @@ export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE=1
 mkdir -p "$ROOT/var"
+# Servers listen on this interface only (loopback): set BIND_HOST=0.0.0.0 to serve other hosts,
+# which the Rasa server refuses without RASA_TOKEN.
+export BIND_HOST="${BIND_HOST:-127.0.0.1}"
+# Secrets: from the environment. For `make run` on one machine, when unset, a random one kept in
+# var/ (mode 0600) so that the project's own tools (report, forget-me, Telegram inline mode) can
+# use Rasa's private routes and Rasa can call the action server.
+local_secret() {
+  local file="$ROOT/var/$1"
+  if [ ! -s "$file" ]; then
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
+  fi
+  cat "$file"
+}
+export RASA_TOKEN="${RASA_TOKEN:-$(local_secret rasa.token)}"
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(local_secret action-server.token)}"

@@ -16,12 +16,11 @@ trap stop INT TERM EXIT
 "$VENV/bin/python" -m bot.action_server --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 read -ra web_origins <<< "${WEB_ORIGINS//,/ }"
-auth=()  # Rasa's HTTP API (not the REST webhook) needs ?token=$RASA_TOKEN when it is set
-[ -n "${RASA_TOKEN:-}" ] && auth=(--auth-token "$RASA_TOKEN")
+# Binds to $BIND_HOST (loopback by default); every route but the REST webhook needs $RASA_TOKEN.
 "$VENV/bin/python" -m bot.server run --model "$MODEL_PATH" --enable-api --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml --cors "${web_origins[@]}" "${auth[@]}" &
+  --endpoints endpoints.yml --credentials credentials.yml --cors "${web_origins[@]}" &
 pids+=($!)
-"$VENV/bin/python" -m bot.web.serve --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
+"$VENV/bin/python" -m bot.web.serve --host "$BIND_HOST" --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
 pids+=($!)
 
 "$VENV/bin/python" -m bot.wait_ready "http://localhost:$RASA_PORT" "http://localhost:$ACTION_PORT" --timeout 300
@@ -31,9 +30,9 @@ if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then  # the Telegram front end (bot/telegra
 fi
 cat <<MSG
 
-  Välkommen is running.
+  Välkommen is running on $BIND_HOST (this machine only unless BIND_HOST is set).
   REST channel: curl -XPOST localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"a","message":"Hej"}'
-  Parse:        curl -XPOST localhost:$RASA_PORT/model/parse -d '{"text":"Hej"}'
+  Parse:        curl -XPOST localhost:$RASA_PORT/model/parse -H "Authorization: Bearer \$(cat var/rasa.token)" -d '{"text":"Hej"}'
   Web widget:   http://localhost:$WEB_PORT/ (demo meeting-place pages, e.g. http://localhost:$WEB_PORT/norrby.html)
   Terminal chat in another shell: make chat
   Stop: Ctrl-C

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -16,6 +17,12 @@ from bot.wait_ready import actions_ready, rasa_ready, wait_ready
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 OUTPUT = ROOT / "test-output"
+#: The secrets of the servers the tests start: the API token (the project's own clients, e.g.
+#: bot.wait_ready, read RASA_TOKEN) and the action server's shared secret.
+os.environ.setdefault("RASA_TOKEN", secrets.token_hex(16))
+os.environ.setdefault("ACTION_SERVER_TOKEN", secrets.token_hex(16))
+#: Headers that open the Rasa server's private routes, as the project's own clients send them.
+AUTH = {"Authorization": f"Bearer {os.environ['RASA_TOKEN']}"}
 
 
 def free_port() -> int:
@@ -33,6 +40,16 @@ class Servers:
     action_url: str
     processes: Dict[str, subprocess.Popen]
     env: Dict[str, str]
+
+    @property
+    def token(self) -> str:
+        """The API token of the Rasa server (RASA_TOKEN)."""
+        return self.env["RASA_TOKEN"]
+
+    @property
+    def auth(self) -> Dict[str, str]:
+        """Headers that open the Rasa server's private routes (how the project's own clients send it)."""
+        return {"Authorization": f"Bearer {self.token}"}
 
 
 def model_path() -> Path:
@@ -65,16 +82,17 @@ def start_rasa(
     ]
     if cors:
         args += ["--cors", *cors]
-    if env.get("RASA_TOKEN"):  # Rasa's HTTP API then needs ?token=
-        args += ["--auth-token", env["RASA_TOKEN"]]
-    return start_process(name, args, env)
+    return start_process(name, args, env)  # RASA_TOKEN from env: every route but the webhook needs it
 
 
 def server_env(tmp_dir: Path, action_port: int, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    """The environment for both servers: SQLite tracker store in ``tmp_dir``."""
+    """The environment for both servers: SQLite tracker store in ``tmp_dir``, fresh secrets, loopback."""
     env = dict(os.environ)
     env.update(
         {
+            "RASA_TOKEN": os.environ["RASA_TOKEN"],
+            "ACTION_SERVER_TOKEN": os.environ["ACTION_SERVER_TOKEN"],
+            "BIND_HOST": "127.0.0.1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "RASA_TELEMETRY_ENABLED": "false",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -131,4 +149,4 @@ def running_servers(
         stop(processes)
 
 
-__all__ = ["Servers", "running_servers", "rasa_ready", "actions_ready", "free_port"]
+__all__ = ["AUTH", "Servers", "running_servers", "rasa_ready", "actions_ready", "free_port"]

@@ -78,12 +78,12 @@ class RasaMatcher:
     def __init__(self, url: str, topics: Sequence[str], token: Optional[str] = None, timeout: float = 30.0) -> None:
         self.url = url.rstrip("/")
         self.topics = set(topics)
-        self.params = {"token": token} if token else {}
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.client = httpx.Client(timeout=timeout)
 
     def closest(self, text: str, language: Optional[str]) -> Tuple[Optional[str], float]:
         """The highest-ranked topic intent and its confidence."""
-        response = self.client.post(f"{self.url}/model/parse", params=self.params, json={"text": text})
+        response = self.client.post(f"{self.url}/model/parse", headers=self.headers, json={"text": text})
         response.raise_for_status()
         for entry in response.json().get("intent_ranking") or []:
             if entry.get("name") in self.topics:

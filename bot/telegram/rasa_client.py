@@ -41,8 +41,9 @@ class RasaClient:
         """Closes the HTTP connections."""
         await self._client.aclose()
 
-    def _params(self) -> Dict[str, str]:
-        return {"token": self._token} if self._token else {}
+    def _auth(self) -> Dict[str, str]:
+        """The API token as a header (never in a URL that a proxy might log)."""
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One request, retried on connection errors and 502/503/504 with exponential backoff.
@@ -85,16 +86,16 @@ class RasaClient:
 
     async def parse(self, text: str) -> Dict[str, Any]:
         """The parse output of ``text`` (intent, intent_ranking, language)."""
-        response = await self._request("POST", "/model/parse", json={"text": text}, params=self._params())
+        response = await self._request("POST", "/model/parse", json={"text": text}, headers=self._auth())
         if response.status_code != 200:
             raise RasaUnavailable(f"/model/parse answered HTTP {response.status_code}")
         return response.json()
 
     async def conversation_language(self, sender: str) -> Optional[str]:
         """The conversation's ``language`` slot (set by the actions every turn), None if unknown."""
-        params = {"include_events": "NONE", **self._params()}
+        params = {"include_events": "NONE"}
         try:
-            response = await self._request("GET", f"/conversations/{sender}/tracker", params=params)
+            response = await self._request("GET", f"/conversations/{sender}/tracker", params=params, headers=self._auth())
             language = (response.json().get("slots") or {}).get("language") if response.status_code == 200 else None
         except (RasaUnavailable, ValueError):
             return None
@@ -102,7 +103,7 @@ class RasaClient:
 
     async def delete_conversation(self, sender: str) -> bool:
         """Deletes every tracker event of ``sender``; True on success (204 or 200)."""
-        response = await self._request("DELETE", f"/privacy/conversations/{sender}", params=self._params())
+        response = await self._request("DELETE", f"/privacy/conversations/{sender}", headers=self._auth())
         if response.status_code in (200, 204):
             return True
         LOGGER.warning("privacy endpoint answered HTTP %d", response.status_code)

@@ -32,7 +32,7 @@ def say(client, servers, text: str, sender: Optional[str] = None, metadata: Opti
 
 
 def parse(client, servers, text: str) -> dict:
-    response = client.post(f"{servers.rasa_url}/model/parse", json={"text": text})
+    response = client.post(f"{servers.rasa_url}/model/parse", json={"text": text}, headers=servers.auth)
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -38,7 +38,6 @@ class Deployment:
     def __init__(self, tmp: Path) -> None:
         self.action_port, rasa_port = free_port(), free_port()
         self.env: Dict[str, str] = server_env(tmp, self.action_port, {"ACTION_TIMEOUT": str(ACTION_TIMEOUT)})
-        self.env.pop("RASA_TOKEN", None)
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         self.action_url = f"http://127.0.0.1:{self.action_port}"
         self.actions = self._start_actions()

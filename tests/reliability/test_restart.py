@@ -21,7 +21,6 @@ class Deployment:
     def __init__(self, tmp: Path) -> None:
         self.action_port, self.rasa_port = free_port(), free_port()
         self.env: Dict[str, str] = server_env(tmp, self.action_port)
-        self.env.pop("RASA_TOKEN", None)
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.actions = start_actions(self.env, self.action_port, "restart-actions")
         self.rasa = start_rasa(self.env, self.rasa_port, "restart-rasa-1")

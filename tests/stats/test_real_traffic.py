@@ -72,5 +72,5 @@ def test_the_simulator_writes_the_same_event_shapes_as_the_real_servers(servers:
 
 
 def test_the_rasa_server_names_the_closest_topic(servers: Servers, catalogue):
-    matcher = RasaMatcher(servers.rasa_url, list(catalogue.topics))
+    matcher = RasaMatcher(servers.rasa_url, list(catalogue.topics), token=servers.token)
     assert matcher.closest(QUESTION, "sv")[0] == "home_language"

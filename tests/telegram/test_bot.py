@@ -42,7 +42,7 @@ def wait_text(bot_api, chat_id: int, expected: str) -> None:
 
 def tracker_events(servers, chat_id: int) -> List[Dict]:
     sender = pseudonymous_id("telegram", chat_id)
-    response = httpx.get(f"{servers.rasa_url}/conversations/{sender}/tracker", timeout=30)
+    response = httpx.get(f"{servers.rasa_url}/conversations/{sender}/tracker", headers=servers.auth, timeout=30)
     response.raise_for_status()
     return response.json()["events"]
 

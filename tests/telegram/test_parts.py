@@ -87,11 +87,12 @@ def test_the_rasa_client_retries_connection_errors_then_gives_up():
     assert attempts == ["/webhooks/rest/webhook"] * 3
 
 
-def test_the_rasa_token_goes_to_the_http_api_not_the_webhook():
+def test_the_rasa_token_goes_to_the_http_api_in_a_header_never_in_the_url():
     seen = []
 
     def answer(request: httpx.Request) -> httpx.Response:
-        seen.append((request.url.path, request.url.params.get("token")))
+        assert "tok" not in str(request.url)
+        seen.append((request.url.path, request.headers.get("authorization")))
         if request.method == "DELETE":
             return httpx.Response(204)
         return httpx.Response(200, json=[] if request.url.path.startswith("/webhooks") else {"intent": {}})
@@ -104,7 +105,7 @@ def test_the_rasa_token_goes_to_the_http_api_not_the_webhook():
         return await client.delete_conversation("s")
 
     assert asyncio.run(calls()) is True
-    assert seen == [("/webhooks/rest/webhook", None), ("/model/parse", "tok"), ("/privacy/conversations/s", "tok")]
+    assert seen == [("/webhooks/rest/webhook", None), ("/model/parse", "Bearer tok"), ("/privacy/conversations/s", "Bearer tok")]
 
 
 def test_a_group_command_loses_the_bots_name_before_it_goes_to_rasa():

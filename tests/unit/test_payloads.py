@@ -1,8 +1,14 @@
 """Which HTTP bodies the Rasa server takes, and the clear answer for the others."""
 
+import json
+import math
+import re
+
 import pytest
 
-from bot.payloads import MAX_TEXT_CHARS, payload_problem, problem_status
+from bot.payloads import (
+    MAX_TEXT_CHARS, UNREADABLE_LOCATION, clean_metadata, payload_problem, problem_status, typed_payload_problem,
+)
 
 
 def test_a_normal_rest_message_passes():
@@ -37,3 +43,45 @@ def test_an_oversized_text_is_answered_with_413():
 def test_huge_metadata_is_answered_with_413():
     problem = payload_problem({"message": "x", "metadata": {"k": "v" * 20_000}}, "message")
     assert problem_status(problem) == 413
+
+
+# --- metadata from the channels and typed payloads ---------------------------------------------
+
+RULES = {
+    "meeting_place": {"district": frozenset({"norrby"}), "postcode": re.compile(r"[0-9]{5}")},
+    "change_language": {"language": frozenset({"sv", "ar"})},
+}
+INTENTS = ["school", "meeting_place", "change_language", "greet"]
+
+
+@pytest.mark.parametrize("lat, lon", [(math.inf, -math.inf), (math.nan, 12.9), (95.0, 12.9), ("57.7", 12.9), (True, 12.9)])
+def test_a_location_that_is_not_two_finite_coordinates_is_stored_as_unreadable(lat, lon):
+    clean = clean_metadata({"channel": "web", "location": {"lat": lat, "lon": lon}})
+    assert clean["location"] == UNREADABLE_LOCATION
+    json.dumps(clean, allow_nan=False)  # valid JSON, always
+
+
+def test_metadata_keeps_only_known_keys_and_labels():
+    clean = clean_metadata(
+        {"channel": "<script>", "language": "ar-SY", "meeting_place": "$\\frac{a}{b}$", "extra": "x" * 100,
+         "location": {"lat": 57.72, "lon": 12.94}},
+        place_ids={"norrby"},
+    )
+    assert clean == {"channel": "other", "language": "ar-SY", "location": {"lat": 57.72, "lon": 12.94}}
+    assert clean_metadata({"meeting_place": "norrby", "language": "a" * 50}, place_ids={"norrby"}) == {"meeting_place": "norrby"}
+    assert clean_metadata("not a dict") == {}
+
+
+@pytest.mark.parametrize("text", ["/school", '/meeting_place{"district":"norrby"}', '/meeting_place{"postcode": "50430"}',
+                                  '/change_language{"language":"ar"}', " /greet "])
+def test_payloads_our_buttons_send_are_accepted(text):
+    assert typed_payload_problem(text, INTENTS, RULES) is None
+
+
+@pytest.mark.parametrize("text", [
+    '/meeting_place{"postcode": "<b>hacked</b> 99999"}', '/meeting_place{"district": "Atlantis"}',
+    '/change_language{"language":"xx"}', '/school{"postcode": "50430"}', "/unknown_intent", "/school@0.2",
+    '/meeting_place[{"entity": "postcode", "value": "x"}]', '/meeting_place{"postcode": 50430}', "/meeting_place{oops",
+])
+def test_payloads_no_button_sends_are_refused(text):
+    assert typed_payload_problem(text, INTENTS, RULES) is not None

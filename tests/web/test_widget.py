@@ -197,7 +197,7 @@ def test_conversation_survives_a_reload(page, demo_url, servers):
     assert page.locator(".vk-msg").all_inner_texts() == shown
     assert page.evaluate("JSON.parse(localStorage.getItem('valkommen:session'))") == session
     ask(page, "Tack")
-    tracker = httpx.get(f"{servers.rasa_url}/conversations/{session}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{servers.rasa_url}/conversations/{session}/tracker", headers=servers.auth, timeout=30).json()
     said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     assert said == ["Hej", "Tack"]
     metadata = [e.get("metadata") or {} for e in tracker["events"] if e["event"] == "user"]
