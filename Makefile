@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages train run chat telegram web test unit validate content-check eval retention report bench clean
+.PHONY: help install system-packages train run chat telegram web test unit validate content-check eval retention report bench audit clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ report: install ## Follow-up report (HTML + CSV) from the tracker store into res
 
 bench: install ## Load benchmark: 1/20/50 simulated users vs Rasa's default config (results/bench.md)
 	@. scripts/env.sh && $(PY) -m bench.load $(BENCH_ARGS)
+
+audit: ## Known vulnerabilities in the pinned dependencies (pip-audit; decisions in docs/security.md)
+	@scripts/audit.sh
 
 unit: install ## Unit tests only (no model, no servers)
 	@. scripts/env.sh && $(PY) -m pytest tests/unit -q
