@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from bot.i18n import Catalogue, default_catalogue
 from bot.stats.aggregate import DEFAULT_RETENTION_DAYS, DEFAULT_TOP_QUESTIONS, Stats, aggregate
 from bot.stats.editor import link_questions, matcher
-from bot.stats.events import EventStore, StoreError, engine_for
+from bot.stats.events import EventStore, KnownLabels, StoreError, engine_for
 from bot.stats.report import Labels, render_csv, render_html
 from bot.stats.suppress import DEFAULT_THRESHOLD
 
@@ -69,7 +69,7 @@ def build_report(
     engine = engine_for(db_url)
     names = place_names()
     try:
-        with EventStore(engine) as store:
+        with EventStore(engine, KnownLabels.of_project(list(names))) as store:
             stats = aggregate(
                 store, {t: m.area for t, m in catalogue.topics.items()}, threshold,
                 retention_days, places=list(names), now=now, top_questions=top_questions,
@@ -125,6 +125,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         files = build_report(args.db, args.out, args.lang, args.min_group, args.retention_days, args.rasa_url, top_questions=args.top)
     except StoreError as error:
         raise SystemExit(f"error: {error}") from None
+    if files.stats.skipped_rows:
+        print(f"skipped: {files.stats.skipped_rows} unreadable rows of the events table (not JSON or unexpected values)")
     print(f"report: {files.html}\nnumbers: {files.csv}\n({time.perf_counter() - started:.1f} s)")
 
 

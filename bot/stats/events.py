@@ -1,8 +1,15 @@
 """Queries over Rasa's SQL tracker store table ``events`` (SQLite or PostgreSQL).
 
-Every count is grouped in the database (per ISO week, UTC, and one dimension), so the rows
-returned stay few however many events there are. Message texts are read only by
-``unanswered_messages``, only inside the window it is given, and streamed.
+One streamed scan reads the rows the counts need and checks each in Python (bot/stats/rows.py:
+strict JSON, expected types, clean text); a row that fails is skipped and counted
+(``skipped_rows``), never allowed to fail the report. The checked values, with client labels
+mapped to known ones, go into two temporary tables, and every count is grouped there in the
+database (per ISO week, UTC, and one dimension), so the rows returned stay few however many
+events there are. The database never parses JSON itself: SQLite's json_extract and
+PostgreSQL's ``CAST(data AS json)`` fail the whole query on one malformed row.
+
+Message texts are read only by ``unanswered_messages``, only inside the window it is given,
+and streamed.
 """
 
 from __future__ import annotations
@@ -11,10 +18,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Collection, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from bot.stats import rows as checked
 
 #: 1970-01-05 00:00 UTC, the first Monday after the Unix epoch (ISO weeks start on Mondays).
 FIRST_MONDAY = 4 * 86400
@@ -27,8 +36,13 @@ SLOT_MEETING_PLACE = "meeting_place"
 SLOT_FEEDBACK = "feedback"
 #: Topic and area ids are written into SQL as literals, so they must look like this.
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
-#: Placeholder for a missing value (a message without channel metadata, ...).
+#: Placeholder for a missing value (a message without channel metadata, ...) and for a
+#: client's label that is not a known one (never shown as given).
 UNKNOWN = "unknown"
+#: The channels the servers set in ``metadata.channel``, in report order.
+CHANNELS: Tuple[str, ...] = ("telegram", "web", "cli")
+#: Rows read and inserted per batch by the scan.
+SCAN_BATCH = 5000
 
 
 class StoreError(RuntimeError):
@@ -52,6 +66,30 @@ class Unanswered:
     sender: str
     text: str
     language: Optional[str]
+
+
+@dataclass(frozen=True)
+class KnownLabels:
+    """The values a client's label may take in the report; anything else is counted as UNKNOWN."""
+
+    channels: FrozenSet[str]
+    places: FrozenSet[str]
+    languages: FrozenSet[str]
+
+    @classmethod
+    def of_project(cls, places: Optional[Collection[str]] = None) -> "KnownLabels":
+        """The channels, the meeting places of data/meeting_places.yml (bot/places.py) and the
+        selectable languages (bot/languages.py). ``places``: ids to use instead of the file's."""
+        from bot.languages import SELECTABLE_LANGUAGES
+
+        if places is None:
+            try:
+                from bot.places import load_places
+
+                places = [place.id for place in load_places()]
+            except Exception:  # the report must not fail on a places data problem
+                places = []
+        return cls(frozenset(CHANNELS), frozenset(places), frozenset(SELECTABLE_LANGUAGES))
 
 
 def engine_for(url: str) -> Engine:
@@ -84,15 +122,19 @@ def week_of(timestamp: float) -> int:
 class EventStore:
     """Read-only aggregate queries on one tracker store database.
 
-    The first query copies the few columns the counts need (week, sender, intent, channel
-    metadata, the counted slots and fallbacks) into two temporary tables on one connection:
-    one scan of ``events`` instead of one per measure. Every count then runs on them.
+    The first query scans ``events`` once for the rows the counts need (user messages, the
+    counted slots, fallbacks), checks every row and copies the few values the counts need
+    (week, sender, intent, channel, meeting place, slot value) into two temporary tables on
+    one connection. Every count then runs on them. ``skipped_rows`` says how many rows were
+    left out as unreadable.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, known: Optional[KnownLabels] = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.known = known or KnownLabels.of_project()
         self._connection: Optional[Connection] = None
+        self._skipped = 0
 
     def __enter__(self) -> "EventStore":
         return self
@@ -107,17 +149,16 @@ class EventStore:
             self._connection = None
 
     # -- SQL building blocks ------------------------------------------------------------
-    def json(self, *path: str) -> str:
-        """SQL text extracting ``path`` from the JSON column ``data`` as text."""
-        if self.dialect == "postgresql":
-            return f"(CAST(data AS json) #>> '{{{','.join(path)}}}')"
-        return f"json_extract(data, '$.{'.'.join(path)}')"
+    def _text_column(self, column: str) -> str:
+        """SQL text reading a text column; on SQLite as bytes, decoded (strictly) by the row checks:
+        SQLite stores any bytes, and its driver fails the whole query on one that is not UTF-8."""
+        return f"CAST({column} AS BLOB)" if self.dialect == "sqlite" else column
 
-    def week(self) -> str:
-        """SQL text of the week index of ``timestamp``."""
-        if self.dialect == "postgresql":
-            return f"CAST(FLOOR((timestamp - {FIRST_MONDAY}) / {WEEK_SECONDS}) AS integer)"
-        return f"CAST((timestamp - {FIRST_MONDAY}) / {WEEK_SECONDS} AS integer)"
+    def _timestamp(self) -> str:
+        """SQL text of the ``timestamp`` column; on SQLite only numbers (a TEXT value is NULL)."""
+        if self.dialect == "sqlite":
+            return "CASE WHEN typeof(timestamp) IN ('integer', 'real') THEN timestamp END"
+        return "timestamp"
 
     def connection(self) -> Connection:
         """The store's connection, with the temporary tables ``stats_user`` and ``stats_turn``."""
@@ -125,20 +166,108 @@ class EventStore:
             if not sa.inspect(self.engine).has_table("events"):
                 raise StoreError("the database has no events table: is it Rasa's SQL tracker store?")
             connection = self.engine.connect()
-            with connection.begin():
-                connection.execute(sa.text(
-                    f"CREATE TEMPORARY TABLE stats_user AS SELECT {self.week()} AS wk, sender_id, intent_name, "
-                    f"{self.json('metadata', 'channel')} AS channel, {self.json('metadata', 'meeting_place')} AS place "
-                    "FROM events WHERE type_name = 'user'"
-                ))
-                connection.execute(sa.text(
-                    f"CREATE TEMPORARY TABLE stats_turn AS SELECT {self.week()} AS wk, sender_id, "
-                    f"action_name AS name, {self.json('value')} AS value, {self.json('value', 'value')} AS feedback "
-                    f"FROM events WHERE (type_name = 'slot' AND action_name IN ('{SLOT_LANGUAGE}', '{SLOT_MEETING_PLACE}', "
-                    f"'{SLOT_FEEDBACK}')) OR (type_name = 'action' AND action_name = '{FALLBACK_ACTION}')"
-                ))
+            try:
+                with connection.begin():
+                    connection.execute(sa.text(
+                        "CREATE TEMPORARY TABLE stats_user (wk INTEGER, sender_id TEXT, intent_name TEXT, "
+                        "channel TEXT, place TEXT)"
+                    ))
+                    connection.execute(sa.text(
+                        "CREATE TEMPORARY TABLE stats_turn (wk INTEGER, sender_id TEXT, name TEXT, value TEXT, feedback TEXT)"
+                    ))
+                    self._skipped = self._scan(connection)
+            except BaseException:
+                connection.close()
+                raise
             self._connection = connection
         return self._connection
+
+    def _scan(self, connection: Connection) -> int:
+        """Reads, checks and copies the rows into the temporary tables; returns how many were skipped."""
+        text_column = self._text_column
+        sql = (
+            f"SELECT type_name, action_name, {self._timestamp()} AS ts, {text_column('sender_id')}, "
+            f"{text_column('intent_name')}, CASE WHEN type_name = 'action' THEN NULL ELSE {text_column('data')} END "
+            f"FROM events WHERE type_name = 'user' OR (type_name = 'slot' AND action_name IN ('{SLOT_LANGUAGE}', "
+            f"'{SLOT_MEETING_PLACE}', '{SLOT_FEEDBACK}')) OR (type_name = 'action' AND action_name = '{FALLBACK_ACTION}')"
+        )
+        insert = self._inserter(connection)
+        skipped = 0
+        # Reading and writing on one connection: fetch a batch, then insert its rows. SQLite
+        # through the driver's own cursor (SQLAlchemy's result rows cost as much as the checks).
+        if self.dialect == "sqlite":
+            result: Any = connection.connection.cursor()
+            result.execute(sql)
+        else:
+            result = connection.execute(sa.text(sql).execution_options(stream_results=True))
+        check = self._check_row
+        while True:
+            batch = result.fetchmany(SCAN_BATCH)
+            if not batch:
+                break
+            users: List[Tuple[Any, ...]] = []
+            turns: List[Tuple[Any, ...]] = []
+            for row in batch:
+                try:
+                    check(row, users, turns)
+                except checked.BadRow:
+                    skipped += 1
+            insert("stats_user", users)
+            insert("stats_turn", turns)
+        return skipped
+
+    def _inserter(self, connection: Connection) -> Callable[[str, List[Tuple[Any, ...]]], None]:
+        """A function inserting tuples of five values into a temporary table (the fastest way per driver)."""
+        if self.dialect == "sqlite":
+            cursor = connection.connection.cursor()
+
+            def insert(table: str, rows: List[Tuple[Any, ...]]) -> None:
+                if rows:
+                    cursor.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)", rows)
+
+            return insert
+        columns = {
+            "stats_user": ("wk", "sender_id", "intent_name", "channel", "place"),
+            "stats_turn": ("wk", "sender_id", "name", "value", "feedback"),
+        }
+        tables = {name: sa.table(name, *(sa.column(c) for c in cols)) for name, cols in columns.items()}
+
+        def insert_rows(table: str, rows: List[Tuple[Any, ...]]) -> None:
+            if rows:  # SQLAlchemy batches an insert() construct's parameter list (psycopg2: execute_values)
+                connection.execute(tables[table].insert(), [dict(zip(columns[table], row)) for row in rows])
+
+        return insert_rows
+
+    def _check_row(self, row: Any, users: List[Tuple[Any, ...]], turns: List[Tuple[Any, ...]]) -> None:
+        """Appends the checked values of one scanned row to ``users`` or ``turns``; BadRow if unusable."""
+        kind, name, timestamp, sender, intent, raw = row
+        week = week_of(checked.timestamp(timestamp))
+        sender = checked.text(checked.decoded(sender))
+        if sender is None:
+            raise checked.BadRow("no sender")
+        if kind == "action":
+            turns.append((week, sender, name, None, None))
+            return
+        data = checked.parse_json(checked.decoded(raw))
+        if kind == "user":
+            fields = checked.user_fields(data)
+            users.append((
+                week, sender, checked.text(checked.decoded(intent)),
+                checked.known(fields.channel, self.known.channels, UNKNOWN),
+                checked.known(fields.meeting_place, self.known.places, UNKNOWN),
+            ))
+            return
+        value = checked.slot_value(name, data)
+        if name == SLOT_FEEDBACK:
+            turns.append((week, sender, name, None, value))
+            return
+        allowed = self.known.languages if name == SLOT_LANGUAGE else self.known.places
+        turns.append((week, sender, name, checked.known(value, allowed, UNKNOWN), None))
+
+    def skipped_rows(self) -> int:
+        """How many rows of the counted kinds were left out: not JSON, wrong types, bad text."""
+        self.connection()
+        return self._skipped
 
     def _counts(
         self, table: str, key_sql: str, where: str, params: Dict[str, object], by_week: bool
@@ -206,15 +335,14 @@ class EventStore:
     def unanswered_messages(self, since: float, until: Optional[float] = None) -> Iterator[Unanswered]:
         """User messages in [since, until) whose next action was the fallback or out of scope.
 
-        Streams the rows (server-side cursor where the driver has one).
+        Streams the rows (server-side cursor where the driver has one); a row failing the
+        checks is left out (the scan has counted it already).
         """
         bound = "" if until is None else "AND timestamp < :until"
-        language = f"COALESCE({self.json('parse_data', 'language', 'code')}, {self.json('metadata', 'language')})"
         sql = f"""
-            SELECT sender_id, text, lang FROM (
-              SELECT sender_id, type_name,
-                     CASE WHEN type_name = 'user' THEN {self.json('text')} END AS text,
-                     CASE WHEN type_name = 'user' THEN {language} END AS lang,
+            SELECT sender_id, ts, data FROM (
+              SELECT {self._text_column('sender_id')} AS sender_id, type_name, {self._timestamp()} AS ts,
+                     CASE WHEN type_name = 'user' THEN {self._text_column('data')} END AS data,
                      LEAD(action_name) OVER (PARTITION BY sender_id ORDER BY id) AS next_action
               FROM events
               WHERE timestamp >= :since {bound}
@@ -224,9 +352,15 @@ class EventStore:
         """
         params = {"since": since, "until": until}
         with self.engine.connect().execution_options(stream_results=True) as connection:
-            for sender, text, lang in connection.execute(sa.text(sql), params):
-                if text:
-                    yield Unanswered(sender, text, lang)
+            for sender, timestamp, raw in connection.execute(sa.text(sql), params):
+                try:
+                    checked.timestamp(timestamp)
+                    sender = checked.text(checked.decoded(sender))
+                    fields = checked.user_fields(checked.parse_json(checked.decoded(raw)))
+                except checked.BadRow:
+                    continue
+                if sender is not None and fields.text:
+                    yield Unanswered(sender, fields.text, fields.language)
 
     def week_range(self) -> Tuple[Optional[int], Optional[int]]:
         """The weeks of the first and last user message."""

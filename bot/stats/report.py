@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
-from html import escape
+import re
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -17,7 +18,7 @@ from bot.i18n import Catalogue
 from bot.stats import charts
 from bot.stats.aggregate import Stats, Table
 from bot.stats.editor import answer_file, example_file
-from bot.stats.events import UNKNOWN, week_label, week_start
+from bot.stats.events import CHANNELS, UNKNOWN, week_label, week_start
 from bot.stats.suppress import Cell, share_shown
 
 CSS_FILE = Path(__file__).with_name("report.css")
@@ -28,6 +29,24 @@ CSV_COLUMNS = (
     "section", "week", "key", "messages", "people", "percent", "suppressed",
     "text", "closest_topic", "closest_score", "example_file", "answer_file",
 )
+#: The line on skipped rows until locales/ has ``report_skipped_rows`` (it is used when it does).
+SKIPPED_ROWS_TEXT = {
+    "sv": "{count} rader i händelsetabellen kunde inte läsas (ogiltig JSON eller oväntade värden) och räknas inte.",
+    "en": "{count} rows of the events table could not be read (invalid JSON or unexpected values) and are not counted.",
+}
+#: Characters that are not text: controls other than tab/newline/carriage return, DEL, lone
+#: surrogates (they cannot even be written as UTF-8). One character class: linear.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean(value: str) -> str:
+    """``value`` without characters that are not text."""
+    return _NOT_TEXT.sub("", value)
+
+
+def escape(value: object) -> str:
+    """Any value as HTML text or attribute content: cleaned, then ``& < > " '`` escaped."""
+    return html.escape(clean(str(value)), quote=True)
 
 
 class Labels:
@@ -48,25 +67,38 @@ class Labels:
             return self.catalogue.interface(key, self.language)
         return fallback
 
+    # Keys the report does not know (the store maps clients' labels to UNKNOWN already) are
+    # shown as "unknown", never as given.
     def unknown(self, key: str) -> Optional[str]:
         return self.text("report_unknown") if key == UNKNOWN else None
 
     def topic(self, key: str) -> str:
-        return self.unknown(key) or self.catalogue.topic_title(key, self.language)
+        if key not in self.catalogue.topics:
+            return self.text("report_unknown")
+        return self.catalogue.topic_title(key, self.language)
 
-    def area(self, key: str) -> str:
+    def area(self, key: str) -> str:  # areas come from locales/topics.yml, not from clients
         return self.unknown(key) or self._interface_or(f"report_area_{key}", key)
 
     def channel(self, key: str) -> str:
-        return self.unknown(key) or self._interface_or(f"report_channel_{key}", key)
+        if key not in CHANNELS:
+            return self.text("report_unknown")
+        return self._interface_or(f"report_channel_{key}", key)
 
     def language_name(self, key: str) -> str:
         if key in self.catalogue.locales:
             return f"{self.catalogue.locales[key].name} ({key})"
-        return self.unknown(key) or key
+        return self.text("report_unknown")
 
     def place(self, key: str) -> str:
-        return self.unknown(key) or self.place_names.get(key, key)
+        return self.place_names.get(key) or self.text("report_unknown")
+
+    def skipped_rows(self, count: int) -> str:
+        """The line saying how many rows of the store were left out as unreadable."""
+        for language in (self.language, "sv"):
+            if "report_skipped_rows" in self.catalogue.locale(language).interface:
+                return self.text("report_skipped_rows", count=count)
+        return SKIPPED_ROWS_TEXT.get(self.language, SKIPPED_ROWS_TEXT["en"]).format(count=count)
 
 
 def percent(part: int, whole: int) -> float:
@@ -145,7 +177,10 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
         f"<tr><th>{escape(t('report_fallback_rate'))}</th>{_share(fallback_share(stats, None))}</tr>",
         f"<tr><th>{escape(t('report_feedback_share'))}</th>{_share(feedback_share(stats, None))}</tr>",
     ]
-    sections.append(_section("summary", t("report_summary"), f"<table>{''.join(summary)}</table>"))
+    body = f"<table>{''.join(summary)}</table>"
+    if stats.skipped_rows:
+        body += f'<p class="muted" id="skipped-rows">{escape(labels.skipped_rows(stats.skipped_rows))}</p>'
+    sections.append(_section("summary", t("report_summary"), body))
 
     # Topics by programme area over time.
     area_series = [(labels.area(a), [stats.areas.cell(w, a).value for w in weeks]) for a in stats.areas.keys]
@@ -208,7 +243,7 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
                 f"<code>{escape(answer_file(language))}</code> › <code>answers.{escape(q.topic)}</code>"
                 if q.topic and language != UNKNOWN else HIDDEN
             )
-            text_dir = labels.catalogue.locale(language).direction if language in labels.catalogue.locales else "auto"
+            text_dir = escape(labels.catalogue.locale(language).direction) if language in labels.catalogue.locales else "auto"
             rows += (
                 f'<tr><td dir="{text_dir}">{escape(q.text)}</td><td class="n">{q.people}</td><td class="n">{q.messages}</td>'
                 f"<td>{escape(topic)}</td><td>{example}</td><td>{answer}</td></tr>"
@@ -244,7 +279,7 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
     )
     css = CSS_FILE.read_text(encoding="utf-8")
     return (
-        f'<!DOCTYPE html>\n<html lang="{escape(labels.language)}" dir="{direction}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(labels.language)}" dir="{escape(direction)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(t('report_title'))}</title><style>{css}</style></head>"
         f"<body>{header}<nav><ul>{nav}</ul></nav><main>{''.join(sections)}</main></body></html>\n"
@@ -259,6 +294,7 @@ def csv_rows(stats: Stats) -> Iterator[Dict[str, object]]:
         ("channel", stats.channels), ("meeting_place_page", stats.place_pages),
         ("meeting_place_lookup", stats.place_lookups), ("fallback", stats.fallbacks), ("feedback", stats.feedback),
     )
+    yield {"section": "skipped_rows", "week": "total", "key": "rows", "messages": stats.skipped_rows, "suppressed": 0}
     for section, table in tables:
         for key in table.keys:
             for week in stats.weeks:
@@ -291,9 +327,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: object) -> object:
-    """Text from users or clients, made inert for spreadsheets (a leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Text from users or clients, made inert for spreadsheets (a leading apostrophe) and
+    without characters that are not text."""
+    if isinstance(value, str):
+        value = clean(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -39,3 +39,42 @@ def test_postgresql_and_sqlite_give_the_same_statistics(known_store, catalogue):
 
     assert from_postgres.messages.total("all").messages == 48
     assert numbers(from_postgres) == numbers(from_sqlite)
+
+
+def test_bad_rows_in_postgresql_are_skipped_and_counted(known_store, catalogue):
+    """On PostgreSQL ``CAST(data AS json)`` of one such row failed the whole query, like SQLite's json_extract."""
+    import json
+
+    import sqlalchemy as sa
+
+    from tests.stats.conftest import DAY
+    from tests.stats.test_poisoned_rows import user_event
+
+    when = known_store.now - 7 * DAY
+    event = user_event("bad", when)
+    bad = [
+        '{"event": "user", "text": "Var lig',  # not JSON
+        json.dumps({**event, "metadata": {**event["metadata"], "location": {"lat": 1e999, "lon": -1e999}}}),  # Infinity
+        json.dumps({**event, "text": "Var\x00 skolan"}),  # \u0000: PostgreSQL's json ->> text refuses it
+        json.dumps({**event, "text": "Var \ud800 skolan"}),  # a lone surrogate
+        json.dumps({**event, "metadata": "web"}),  # metadata that is not an object
+    ]
+    with postgres() as url:
+        write_with_tracker_store(url, known_conversations(known_store.now))
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            for index, data in enumerate(bad):
+                connection.execute(sa.text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                    "VALUES (:sender, 'user', :when, 'school', NULL, :data)"
+                ), {"sender": f"bad-{index}", "when": when, "data": data})
+                connection.execute(sa.text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                    "VALUES (:sender, 'action', :when, NULL, 'action_topic_fallback', '{}')"
+                ), {"sender": f"bad-{index}", "when": when + 1})
+        engine.dispose()
+        from_postgres = stats_of(url, catalogue, known_store.now)
+
+    assert from_postgres.skipped_rows == len(bad)
+    assert from_postgres.messages.total("all").messages == 48
+    assert all("skolan" not in q.text for qs in from_postgres.questions.values() for q in qs)
