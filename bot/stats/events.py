@@ -23,6 +23,7 @@ from typing import Any, Callable, Collection, Dict, FrozenSet, Iterator, List, O
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot.nlu.safety import carries_risk_word
 from bot.stats import rows as checked
 
 #: 1970-01-05 00:00 UTC, the first Monday after the Unix epoch (ISO weeks start on Mondays).
@@ -90,6 +91,13 @@ class KnownLabels:
             except Exception:  # the report must not fail on a places data problem
                 places = []
         return cls(frozenset(CHANNELS), frozenset(places), frozenset(SELECTABLE_LANGUAGES))
+
+
+def is_sensitive(data: Dict[str, Any], text: Optional[str]) -> bool:
+    """Whether a user message may be about a crisis, violence or danger (its text is never listed)."""
+    if checked.mapping(data.get("parse_data")).get("risk") is True:
+        return True
+    return bool(text) and carries_risk_word(text)
 
 
 def engine_for(url: str) -> Engine:
@@ -257,6 +265,8 @@ class EventStore:
                 checked.known(fields.meeting_place, self.known.places, UNKNOWN),
             ))
             return
+        if checked.mapping(data.get("metadata")).get("carried_over") is True:
+            return  # a slot a new session carried over (actions/session.py): not a new turn
         value = checked.slot_value(name, data)
         if name == SLOT_FEEDBACK:
             turns.append((week, sender, name, None, value))
@@ -356,9 +366,12 @@ class EventStore:
                 try:
                     checked.timestamp(timestamp)
                     sender = checked.text(checked.decoded(sender))
-                    fields = checked.user_fields(checked.parse_json(checked.decoded(raw)))
+                    data = checked.parse_json(checked.decoded(raw))
+                    fields = checked.user_fields(data)
                 except checked.BadRow:
                     continue
+                if is_sensitive(data, fields.text):
+                    continue  # a message that may be about a crisis is counted, never shown
                 if sender is not None and fields.text:
                     yield Unanswered(sender, fields.text, fields.language)
 

@@ -29,11 +29,6 @@ CSV_COLUMNS = (
     "section", "week", "key", "messages", "people", "percent", "suppressed",
     "text", "closest_topic", "closest_score", "example_file", "answer_file",
 )
-#: The line on skipped rows until locales/ has ``report_skipped_rows`` (it is used when it does).
-SKIPPED_ROWS_TEXT = {
-    "sv": "{count} rader i händelsetabellen kunde inte läsas (ogiltig JSON eller oväntade värden) och räknas inte.",
-    "en": "{count} rows of the events table could not be read (invalid JSON or unexpected values) and are not counted.",
-}
 #: Characters that are not text: controls other than tab/newline/carriage return, DEL, lone
 #: surrogates (they cannot even be written as UTF-8). One character class: linear.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -95,10 +90,7 @@ class Labels:
 
     def skipped_rows(self, count: int) -> str:
         """The line saying how many rows of the store were left out as unreadable."""
-        for language in (self.language, "sv"):
-            if "report_skipped_rows" in self.catalogue.locale(language).interface:
-                return self.text("report_skipped_rows", count=count)
-        return SKIPPED_ROWS_TEXT.get(self.language, SKIPPED_ROWS_TEXT["en"]).format(count=count)
+        return self.text("report_skipped_rows", count=count)
 
 
 def percent(part: int, whole: int) -> float:
