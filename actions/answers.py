@@ -14,7 +14,7 @@ from actions.feedback import comment_events, feedback_buttons, has_comment
 from actions.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC
 from actions.places import place_events
 from actions.replies import help_button, menu_buttons, topic_buttons
-from bot.i18n import default_catalogue
+from bot.i18n import Catalogue, default_catalogue
 
 
 class ActionAnswerTopic(Action):
@@ -57,6 +57,8 @@ class InterfaceReply(Action, abc.ABC):
         catalogue = default_catalogue()
         language = reply_language(tracker)
         comment = comment_events(tracker, language)
+        if carries_risk(tracker):
+            return risk_reply(dispatcher, tracker, catalogue, language) + comment
         if self.takes_comment and has_comment(comment):
             dispatcher.utter_message(text=catalogue.interface("feedback_comment_thanks", language))
             return [SlotSet(SLOT_LANGUAGE, language)] + comment
@@ -147,6 +149,8 @@ class ActionTopicFallback(Action):
             )
             return [SlotSet(SLOT_LANGUAGE, language)]
         comment = comment_events(tracker, language)
+        if carries_risk(tracker):
+            return risk_reply(dispatcher, tracker, catalogue, language) + comment
         if has_comment(comment):
             dispatcher.utter_message(text=catalogue.interface("feedback_comment_thanks", language))
             return [SlotSet(SLOT_LANGUAGE, language)] + comment
@@ -156,6 +160,24 @@ class ActionTopicFallback(Action):
         buttons.append(help_button(catalogue, language))
         dispatcher.utter_message(text=catalogue.interface("fallback", language), buttons=buttons)
         return [SlotSet(SLOT_LANGUAGE, language)] + comment
+
+
+#: The topics offered first when a message that was not understood carries a risk word.
+SUPPORT_TOPICS = ("crisis_support", "violence_support", "mental_health")
+
+
+def carries_risk(tracker: Tracker) -> bool:
+    """Whether the NLU marked the latest message as not understood but carrying a risk word."""
+    return (tracker.latest_message or {}).get("risk") is True
+
+
+def risk_reply(dispatcher: CollectingDispatcher, tracker: Tracker, catalogue: Catalogue, language: str) -> List[Dict[Text, Any]]:
+    """The crisis lines, then the support topics, the likeliest topics and the menu."""
+    offered = [t for t in SUPPORT_TOPICS if t in catalogue.topics]
+    offered += [t for t in ranked_topics(tracker, catalogue) if t not in offered]
+    buttons = topic_buttons(catalogue, language, offered) + [help_button(catalogue, language)]
+    dispatcher.utter_message(text=catalogue.interface("risk_help_lines", language), buttons=buttons)
+    return [SlotSet(SLOT_LANGUAGE, language)]
 
 
 def names_a_place(tracker: Tracker) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,11 @@ from bot.languages import SELECTABLE_LANGUAGES, SOURCE_LANGUAGE
 
 DEFAULT_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 TOPICS_FILE = "topics.yml"
+FACTS_FILE = "facts.yml"
+#: A reference to a named fact (or, in interface strings, a value filled in by the caller).
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+#: Unicode direction isolates: a left-to-right run (a phone number) inside right-to-left text.
+LRI, PDI = "\u2066", "\u2069"
 # One newline between the parts of an answer: Rasa's REST channel splits a text at blank
 # lines into separate messages, and an answer must stay one forwardable message.
 PART_SEPARATOR = "\n"
@@ -36,6 +42,16 @@ class Topic:
     area: str
     source: str
     checked: dt.date
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A phone number, e-mail address or URL stated to users, with where and when it was read."""
+
+    name: str
+    value: str
+    source: str
+    read: dt.date
 
 
 @dataclass(frozen=True)
@@ -74,11 +90,14 @@ class RenderedAnswer:
 class Catalogue:
     """All locales and the topic catalogue, with the missing-translation fallback."""
 
-    def __init__(self, locales: Mapping[str, Locale], topics: Mapping[str, Topic]) -> None:
+    def __init__(
+        self, locales: Mapping[str, Locale], topics: Mapping[str, Topic], facts: Optional[Mapping[str, Fact]] = None
+    ) -> None:
         if SOURCE_LANGUAGE not in locales:
             raise LocaleError(f"the source language locale {SOURCE_LANGUAGE}.yml is missing")
         self.locales = dict(locales)
         self.topics = dict(topics)
+        self.facts = dict(facts or {})
 
     def locale(self, language: Optional[str]) -> Locale:
         """The locale of ``language``, or the source language's if there is none."""
@@ -161,8 +180,44 @@ def load_topics(directory: Path) -> Dict[str, Topic]:
     return topics
 
 
-def load_locale(path: Path) -> Locale:
-    """Read one ``<code>.yml`` locale file."""
+def load_facts(directory: Path) -> Dict[str, Fact]:
+    """Read the named facts ``facts.yml`` (none if the file is absent)."""
+    path = directory / FACTS_FILE
+    if not path.exists():
+        return {}
+    facts = {}
+    for name, entry in (_read_yaml(path).get("facts") or {}).items():
+        try:
+            read = entry["read"]
+            if not isinstance(read, dt.date):
+                read = dt.date.fromisoformat(str(read))
+            facts[name] = Fact(name, str(entry["value"]), str(entry["source"]), read)
+        except (KeyError, TypeError, ValueError) as error:
+            raise LocaleError(f"fact {name!r} in {FACTS_FILE}: {error}") from error
+    return facts
+
+
+def fill_facts(text: str, facts: Mapping[str, Fact], direction: str, strict: bool) -> str:
+    """``text`` with each ``{name}`` of a fact replaced by its value.
+
+    In right-to-left text the value is wrapped in direction isolates. ``strict``: every
+    placeholder must name a fact (answers); else unknown names are left for ``str.format``.
+    """
+
+    def value(match: "re.Match[str]") -> str:
+        fact = facts.get(match.group(1))
+        if fact is None:
+            if strict:
+                raise LocaleError(f"unknown fact {{{match.group(1)}}} (not in {FACTS_FILE})")
+            return match.group(0)
+        return f"{LRI}{fact.value}{PDI}" if direction == "rtl" else fact.value
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None) -> Locale:
+    """Read one ``<code>.yml`` locale file, with the named ``facts`` filled in."""
+    facts = facts or {}
     data = _read_yaml(path)
     code = data.get("code")
     if code != path.stem:
@@ -176,13 +231,17 @@ def load_locale(path: Path) -> Locale:
             raise LocaleError(f"{path.name}: answer {topic!r} needs a text")
         if not isinstance(entry.get("reviewed"), bool):
             raise LocaleError(f"{path.name}: answer {topic!r} needs reviewed: true/false")
-        answers[topic] = Answer(entry["text"], entry["reviewed"])
+        try:
+            text = fill_facts(entry["text"], facts, direction, strict=True)
+        except LocaleError as error:
+            raise LocaleError(f"{path.name}: answer {topic!r}: {error}") from error
+        answers[topic] = Answer(text, entry["reviewed"])
     return Locale(
         code=code,
         name=str(data.get("name") or code),
         direction=direction,
         answers=answers,
-        interface={k: str(v) for k, v in (data.get("interface") or {}).items()},
+        interface={k: fill_facts(str(v), facts, direction, strict=False) for k, v in (data.get("interface") or {}).items()},
         topic_titles={k: str(v) for k, v in (data.get("topic_titles") or {}).items()},
     )
 
@@ -190,12 +249,13 @@ def load_locale(path: Path) -> Locale:
 def load_catalogue(directory: Optional[Path] = None) -> Catalogue:
     """Read every selectable language's locale and the topic catalogue from ``directory``."""
     directory = Path(directory or DEFAULT_LOCALES_DIR)
+    facts = load_facts(directory)
     locales = {}
     for code in SELECTABLE_LANGUAGES:
         path = directory / f"{code}.yml"
         if path.exists():
-            locales[code] = load_locale(path)
-    return Catalogue(locales, load_topics(directory))
+            locales[code] = load_locale(path, facts)
+    return Catalogue(locales, load_topics(directory), facts)
 
 
 @lru_cache(maxsize=1)

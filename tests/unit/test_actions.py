@@ -114,3 +114,19 @@ def test_a_message_without_words_is_asked_to_be_written_in_words(catalogue):
     messages, _ = run(ActionTopicFallback(), tr)
     assert messages[0]["text"] == catalogue.locales["uk"].interface["empty_message"]
     assert messages[0]["buttons"]
+
+
+def test_a_message_not_understood_with_a_risk_word_gets_the_crisis_lines_and_then_the_menu(catalogue):
+    risky = tracker("nlu_fallback", {"code": "ar", "confidence": 0.9}, ranking=[{"name": "school", "confidence": 0.2}])
+    risky.latest_message["risk"] = True
+    messages, _ = run(ActionTopicFallback(), risky)
+    assert messages[0]["text"] == catalogue.interface("risk_help_lines", "ar")
+    assert "90101" in messages[0]["text"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[:3] == ["/crisis_support", "/violence_support", "/mental_health"]
+    assert "/school" in payloads and payloads[-1] == "/help"
+
+
+def test_a_plain_fallback_has_no_crisis_lines(catalogue):
+    messages, _ = run(ActionTopicFallback(), tracker("nlu_fallback", {"code": "sv", "confidence": 0.9}))
+    assert "90101" not in messages[0]["text"]
