@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -15,17 +17,19 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import httpx
 
 from bot.wait_ready import actions_ready, rasa_ready
-from tests.servers import ROOT, free_port, model_path, start_process
+from tests.servers import AUTH, ROOT, free_port, model_path, start_process
 
 SERVICES = ROOT / "scripts" / "services"
 SCALEOUT_ENDPOINTS = "deploy/endpoints.scaleout.yml"
 CHANGE_TO = '/change_language{{"language":"{}"}}'
 
 
-def script(name: str, *args: str) -> Dict[str, str]:
-    """Runs ``scripts/services/<name>.sh`` and returns its ``KEY=value`` output lines."""
+def script(name: str, *args: str, env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """Runs ``scripts/services/<name>.sh`` (with ``env`` added to the environment) and returns its
+    ``KEY=value`` output lines."""
     done = subprocess.run(
-        ["bash", str(SERVICES / f"{name}.sh"), *args], cwd=ROOT, capture_output=True, text=True, timeout=180
+        ["bash", str(SERVICES / f"{name}.sh"), *args], cwd=ROOT, capture_output=True, text=True, timeout=180,
+        env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
         raise RuntimeError(f"{name}.sh {' '.join(args)} failed: {done.stderr.strip()}")
@@ -69,12 +73,37 @@ def redis(directory: Path) -> Iterator[Redis]:
         script("redis", "stop", str(directory))
 
 
+@dataclass
+class Edge:
+    """The public edge (nginx, deploy/nginx-rasa.conf.template) as balancer.sh started it."""
+
+    url: str  # https://127.0.0.1:PORT
+    cert: Path  # the self-signed certificate to trust
+    rate_per_second: float  # sustained requests per client address
+    burst: int  # requests above the rate served at once before 429
+    internal_url: Optional[str] = None  # the internal plain-HTTP listener, when asked for
+
+    def tls(self) -> ssl.SSLContext:
+        """A client TLS context that trusts only the edge's certificate."""
+        return ssl.create_default_context(cafile=str(self.cert))
+
+
+def _per_second(rate: str) -> float:
+    """nginx's ``5r/s`` or ``300r/m`` as requests per second."""
+    number, unit = rate.split("r/")
+    return float(number) / (60.0 if unit == "m" else 1.0)
+
+
 @contextmanager
-def balancer(directory: Path, replicas: List[str]) -> Iterator[str]:
-    """nginx on loopback in front of ``replicas`` (host:port); yields its URL."""
-    started = script("balancer", "start", str(free_port()), str(directory), *replicas)
+def balancer(directory: Path, replicas: List[str], settings: Optional[Dict[str, str]] = None) -> Iterator[Edge]:
+    """nginx on loopback in front of ``replicas`` (host:port), TLS with a generated certificate;
+    ``settings``: balancer.sh's BALANCER_* variables. Yields the edge."""
+    started = script("balancer", "start", str(free_port()), str(directory), *replicas, env=settings)
     try:
-        yield started["URL"]
+        yield Edge(
+            started["URL"], Path(started["CERT"]), _per_second(started["RATE"]), int(started["BURST"]),
+            started.get("INTERNAL_URL"),
+        )
     finally:
         script("balancer", "stop", str(directory))
 
@@ -151,7 +180,7 @@ def texts(response: httpx.Response) -> List[str]:
 
 def tracker(client: httpx.Client, url: str, sender: str) -> Dict[str, Any]:
     """The conversation's tracker from Rasa's HTTP API."""
-    response = client.get(f"{url}/conversations/{sender}/tracker")
+    response = client.get(f"{url}/conversations/{sender}/tracker", headers=AUTH)
     assert response.status_code == 200, response.text
     return response.json()
 
