@@ -46,8 +46,9 @@ retention: install ## Delete tracker events older than RETENTION_DAYS (default 3
 report: install ## Follow-up report (HTML + CSV) from the tracker store into results/report/ (REPORT_ARGS="--lang en")
 	@. scripts/env.sh && $(PY) -m bot.stats $(REPORT_ARGS)
 
-bench: install ## Load benchmark: 1/20/50 simulated users vs Rasa's default config (results/bench.md)
+bench: install ## Load benchmark: 1/20/50 simulated users vs Rasa's default config (results/bench.md); worst-case texts (results/worst_case.md)
 	@. scripts/env.sh && $(PY) -m bench.load $(BENCH_ARGS)
+	@. scripts/env.sh && $(PY) -m bench.worst_case
 
 audit: ## Known vulnerabilities in the pinned dependencies (pip-audit; decisions in docs/security.md)
 	@scripts/audit.sh

@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.nlu.spacy_tokenizer import make_doc
 from bot.places import PlaceDirectory
 
 NORM_COMPONENT = "valkommen_place_norm"
@@ -138,10 +139,84 @@ def find_postcodes(text: str) -> List[FoundPlace]:
     ]
 
 
+#: Stands between candidate tokens that are not neighbours in the text (matches no name).
+_GAP = "|"
+
+
+def _token_regexes(nlp: Language) -> Optional["re.Pattern[str]"]:
+    """One regular expression matching every NORM some pattern token accepts; None if the ruler
+    has patterns of another kind (then every token is a candidate)."""
+    ruler = nlp.get_pipe(RULER)
+    cached = getattr(ruler, "_valkommen_token_regexes", None)
+    if cached is not None and cached[0] == len(ruler):
+        return cached[1]
+    regexes = set()
+    combined: Optional["re.Pattern[str]"] = None
+    for pattern in ruler.patterns:
+        tokens = pattern.get("pattern")
+        if not isinstance(tokens, list):
+            break
+        for token in tokens:
+            value = token.get("NORM") if isinstance(token, dict) and len(token) == 1 else None
+            if not (isinstance(value, dict) and list(value) == ["REGEX"]):
+                break
+            regexes.add(value["REGEX"])
+        else:
+            continue
+        break
+    else:
+        combined = re.compile("|".join(f"(?:{r})" for r in sorted(regexes))) if regexes else None
+    ruler._valkommen_token_regexes = (len(ruler), combined)  # noqa: SLF001
+    return combined
+
+
+def _candidate_doc(nlp: Language, doc: Doc) -> Tuple[Optional[Doc], List[Optional[int]]]:
+    """The tokens of ``doc`` some name pattern could match, in order, ``_GAP`` between
+    non-neighbours; and for each of its tokens the index of the token in ``doc`` (None for a gap).
+
+    (None, []) when any token could be a candidate (patterns other than NORM regexes).
+    """
+    regexes = _token_regexes(nlp)
+    if regexes is None:
+        return None, []
+    verdicts: Dict[str, bool] = {}
+    words: List[str] = []
+    origin: List[Optional[int]] = []
+    for token in doc:
+        form = match_form(token.text)
+        verdict = verdicts.get(form)
+        if verdict is None:
+            verdict = verdicts[form] = regexes.search(form) is not None
+        if not verdict:
+            continue
+        if origin and origin[-1] != token.i - 1:
+            words.append(_GAP)
+            origin.append(None)
+        words.append(token.text)
+        origin.append(token.i)
+    return Doc(nlp.vocab, words=words, spaces=[True] * len(words)), origin
+
+
 def find_places(nlp: Language, text: str) -> List[FoundPlace]:
-    """Districts and places named in ``text``, then postcodes, in text order."""
-    doc = nlp(text)
-    found = [FoundPlace(ent.label_, ent.ent_id_, ent.start_char, ent.end_char, ent.text) for ent in doc.ents]
+    """Districts and places named in ``text``, then postcodes, in text order.
+
+    The work is linear in the length of the text, and small: the text is tokenised with
+    ``make_doc`` (spaCy's own tokenizer is quadratic on long runs of punctuation or emoji), and
+    the EntityRuler, which tries every pattern on every token it is given, is given only the
+    tokens some pattern could match (neighbours stay neighbours, others are kept apart), so a
+    message of 2,000 punctuation marks, emoji or repeated words costs about as much as "hej".
+    The entities are the same as those of ``nlp(text)``.
+    """
+    doc = make_doc(nlp, text)
+    candidates, origin = _candidate_doc(nlp, doc)
+    if candidates is None:
+        found = [FoundPlace(ent.label_, ent.ent_id_, ent.start_char, ent.end_char, ent.text) for ent in nlp(doc).ents]
+    else:
+        found = []
+        for ent in nlp(candidates).ents if len(candidates) else ():
+            first, last = doc[origin[ent.start]], doc[origin[ent.end - 1]]
+            start, end = first.idx, last.idx + len(last.text)
+            found.append(FoundPlace(ent.label_, ent.ent_id_, start, end, text[start:end]))
     taken: Iterable[Tuple[int, int]] = [(f.start, f.end) for f in found]
     for postcode in find_postcodes(text):
         if not any(s < postcode.end and postcode.start < e for s, e in taken):
