@@ -2,15 +2,16 @@
 
 The parse output gets a top-level ``language`` object: ``{"code": "ar", "confidence": 0.93}``.
 Training examples carry their language as intent metadata (``metadata: {language: ar}``);
-the component learns its character n-gram classifier from them.
+the component learns its character n-gram classifier from them, stored as data (JSON and
+NumPy arrays, ``bot.nlu.model_files``), never pickled.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -19,12 +20,60 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import model_files
 from bot.nlu.detection import Detection, LanguageIdentifier, LinguaScorer, NgramClassifier
 
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"
-MODEL_FILE = "ngram_language_classifier.joblib"
+#: The stored classifier: ``ngram_language_classifier.json`` and ``.npz`` (data only).
+FILE_NAME = "ngram_language_classifier"
+FORMAT = "valkommen.ngram_language_classifier"
+FORMAT_VERSION = 1
+_MULTI_CLASS = ("auto", "ovr", "multinomial")
+_SOLVERS = ("lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag", "saga")
+
+
+def save_ngram_classifier(ngrams: NgramClassifier, directory: Path) -> None:
+    """Stores a trained ``NgramClassifier`` in ``directory`` as JSON and arrays; no pickle."""
+    vectorizer, regression = (step for _, step in ngrams._pipeline.steps)  # noqa: SLF001
+    vectorizer_meta, idf = model_files.vectorizer_state(vectorizer)
+    meta = {"format": FORMAT, "version": FORMAT_VERSION, "classes": [str(c) for c in regression.classes_],
+            "multi_class": regression.multi_class, "solver": regression.solver, "features": vectorizer_meta}
+    arrays = {"idf": idf, **model_files.linear_arrays(regression.coef_, regression.intercept_)}
+    model_files.save(directory, FILE_NAME, meta, arrays)
+
+
+def load_ngram_classifier(directory: Path) -> NgramClassifier:
+    """The classifier ``save_ngram_classifier`` stored, rebuilt from data without unpickling.
+
+    Raises ``FileNotFoundError`` when there is none and ``model_files.ModelFileError`` when the
+    files are not exactly what ``save_ngram_classifier`` writes.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    expected = {"idf": ("f", 1), "coef_t": ("f", 2), "intercept": ("f", 1)}
+    meta, arrays = model_files.load(directory, FILE_NAME, FORMAT, FORMAT_VERSION, expected)
+    where = str(model_files.model_paths(directory, FILE_NAME)[0])
+    model_files.require(set(meta) == {"format", "version", "classes", "multi_class", "solver", "features"},
+                        where, "unexpected keys")
+    model_files.require(meta["multi_class"] in _MULTI_CLASS and meta["solver"] in _SOLVERS, where,
+                        "unknown multi_class or solver")
+    try:
+        vectorizer = model_files.vectorizer_from_state(meta["features"], arrays["idf"], where)
+        classes = model_files.class_names(meta["classes"], where)
+        n_features = len(vectorizer.vocabulary_)
+        coef, intercept = model_files.linear_from_arrays(arrays, n_features, len(classes), where)
+        regression = LogisticRegression(multi_class=meta["multi_class"], solver=meta["solver"])
+        regression.coef_, regression.intercept_, regression.classes_ = coef, intercept, classes
+        regression.n_features_in_ = n_features
+        ngrams = NgramClassifier()
+        ngrams._pipeline = make_pipeline(vectorizer, regression)  # noqa: SLF001
+        ngrams.classes = [str(name) for name in classes]
+    except (ValueError, TypeError, KeyError) as error:  # scikit-learn refusing the values
+        raise model_files.ModelFileError(f"{where}: {error}") from None
+    return ngrams
 
 
 def example_language(message: Message) -> Optional[str]:
@@ -95,12 +144,15 @@ class LanguageDetector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LanguageDetector":
-        """Loads the trained n-gram classifier and warms lingua up."""
+        """Loads the trained n-gram classifier and warms lingua up.
+
+        Raises ``ModelFileError`` if the stored classifier is not the expected data.
+        """
         ngrams = None
         try:
             with model_storage.read_from(resource) as directory:
-                ngrams = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
+                ngrams = load_ngram_classifier(directory)
+        except (ValueError, FileNotFoundError):  # no stored resource or no model files (ModelFileError is neither)
             logger.warning("No trained language classifier found; using lingua and script rules.")
         component = cls(config, model_storage, resource, ngrams)
         if component.identifier.lingua is not None:
@@ -121,7 +173,7 @@ class LanguageDetector(GraphComponent):
             return self._resource
         ngrams = NgramClassifier().fit(texts, labels)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(ngrams, directory / MODEL_FILE)
+            save_ngram_classifier(ngrams, directory)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

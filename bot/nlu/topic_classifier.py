@@ -5,6 +5,8 @@ to typos, inflection and missing diacritics) and word n-grams generalises as wel
 better than DIET and trains in under a minute (README "Measured"). Texts are folded (lower
 case, no diacritics) first, so "forskola" and "förskola" are the same. The model is
 ``TopicModel`` (plain scikit-learn, testable without Rasa); this class only adapts it.
+The model is stored as data (JSON and NumPy arrays, ``bot.nlu.model_files``), never pickled:
+loading a tampered or old pickled model part fails with ``ModelFileError``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,7 +26,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.topic_model import TopicModel
 
 logger = logging.getLogger(__name__)
-MODEL_FILE = "topic_model.joblib"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -53,12 +53,12 @@ class TopicClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "TopicClassifier":
-        """Loads the trained model."""
+        """Loads the trained model; raises ``ModelFileError`` if its files are not the expected data."""
         model = None
         try:
             with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
+                model = TopicModel.load(directory)
+        except (ValueError, FileNotFoundError):  # no stored resource or no model files (ModelFileError is neither)
             logger.warning("No trained topic model found; every message will get no intent.")
         return cls(config, model_storage, resource, model)
 
@@ -71,7 +71,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                 intents.append(example.get(INTENT))
         self.model = TopicModel(c=self._config["c"]).fit(texts, intents)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.model, directory / MODEL_FILE)
+            self.model.save(directory)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import List, Sequence, Tuple
 
 import numpy as np
@@ -13,12 +14,18 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
+from bot.nlu import model_files
 from bot.nlu.detection import fold
 
 #: The longest text looked at; a topic shows in the first few sentences.
 MAX_CHARS = 2000
 #: Folds used to learn how sure the model is (out-of-fold margins → softmax scale).
 CALIBRATION_FOLDS = 3
+#: The stored model: ``topic_model.json`` and ``topic_model.npz`` (data only, see ``model_files``).
+FILE_NAME = "topic_model"
+FORMAT = "valkommen.topic_model"
+FORMAT_VERSION = 1
+_PARTS = ("chars", "words")
 
 
 def _features() -> FeatureUnion:
@@ -88,3 +95,45 @@ class TopicModel:
         probabilities = softmax(self.scale * margins)
         ranked = sorted(zip(self.classifier.classes_, probabilities), key=lambda pair: -pair[1])
         return [(str(name), float(p)) for name, p in ranked]
+
+    def save(self, directory: Path) -> None:
+        """Stores the trained model in ``directory`` as JSON and arrays; no pickle."""
+        meta = {"format": FORMAT, "version": FORMAT_VERSION, "c": self.c, "scale": self.scale,
+                "classes": [str(name) for name in self.classifier.classes_], "features": {}}
+        arrays = model_files.linear_arrays(self.classifier.coef_, self.classifier.intercept_)
+        for name, vectorizer in self.features.transformer_list:
+            meta["features"][name], arrays[f"{name}_idf"] = model_files.vectorizer_state(vectorizer)
+        model_files.save(directory, FILE_NAME, meta, arrays)
+
+    @classmethod
+    def load(cls, directory: Path) -> "TopicModel":
+        """The model ``save`` stored in ``directory``, rebuilt from data without unpickling.
+
+        Raises ``FileNotFoundError`` when there is none and ``model_files.ModelFileError`` when
+        the files are not exactly what ``save`` writes.
+        """
+        expected = {"coef_t": ("f", 2), "intercept": ("f", 1), **{f"{name}_idf": ("f", 1) for name in _PARTS}}
+        meta, arrays = model_files.load(directory, FILE_NAME, FORMAT, FORMAT_VERSION, expected)
+        where = str(model_files.model_paths(directory, FILE_NAME)[0])
+        model_files.require(set(meta) == {"format", "version", "c", "scale", "classes", "features"}, where,
+                            "unexpected keys")
+        features = meta["features"]
+        model_files.require(isinstance(features, dict) and list(features) == list(_PARTS), where,
+                            f"features must be {list(_PARTS)}")
+        try:
+            model = cls(c=model_files.finite_number(meta["c"], where, "c"))
+            model.scale = model_files.finite_number(meta["scale"], where, "scale")
+            model.features = FeatureUnion([
+                (name, model_files.vectorizer_from_state(features[name], arrays[f"{name}_idf"], f"{where} {name}"))
+                for name in _PARTS])
+            classes = model_files.class_names(meta["classes"], where)
+            n_features = sum(len(vectorizer.vocabulary_) for _, vectorizer in model.features.transformer_list)
+            coef, intercept = model_files.linear_from_arrays(arrays, n_features, len(classes), where)
+            model_files.require(coef.dtype == np.float32, where, "coefficients must be float32")
+            model.classifier.coef_, model.classifier.intercept_ = coef, intercept
+            model.classifier.classes_ = classes
+            model.classifier.n_features_in_ = n_features
+        except (ValueError, TypeError, KeyError) as error:  # scikit-learn refusing the values
+            raise model_files.ModelFileError(f"{where}: {error}") from None
+        model._fast_layout()
+        return model
