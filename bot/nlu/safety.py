@@ -94,6 +94,13 @@ def safety_topic(text: str, terms: Optional[SafetyTerms] = None) -> Optional[str
     return match[0] if match else None
 
 
+def has_guard(text: str, terms: Optional[SafetyTerms] = None) -> bool:
+    """Whether ``text`` holds one of the guards' everyday phrases."""
+    terms = terms or load_terms()
+    haystack = normalise(text or "")
+    return any(guard in haystack for guard in terms.guards)
+
+
 def carries_risk_word(text: str, terms: Optional[SafetyTerms] = None) -> bool:
     """Whether ``text`` holds a risk word (or any safety phrase) outside the guards."""
     terms = terms or load_terms()

@@ -153,7 +153,7 @@ def test_a_message_over_the_size_limit_gets_a_413(client, servers):
 
 @pytest.mark.parametrize("body", [b"{oops", b"[]", b"{}", b'{"text": 5}'], ids=["malformed", "array", "no-text", "number"])
 def test_parse_rejects_a_bad_body_with_a_400(client, servers, body):
-    response = client.post(f"{servers.rasa_url}/model/parse", content=body, headers={"Content-Type": "application/json"})
+    response = client.post(f"{servers.rasa_url}/model/parse", content=body, headers={"Content-Type": "application/json", **servers.auth})
     assert response.status_code == 400
 
 

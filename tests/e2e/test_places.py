@@ -110,7 +110,7 @@ def test_replacing_the_data_with_a_geojson_changes_the_answers(tmp_path, client,
                                                    "entities": entities, "metadata": metadata},
                                 "latest_event_time": None, "followup_action": None, "active_loop": {},
                                 "latest_action_name": "action_listen"}}
-            response = client.post(f"http://127.0.0.1:{port}/webhook", json=body)
+            response = client.post(f"http://127.0.0.1:{port}/webhook", json=body, headers={"Authorization": f"Bearer {env['ACTION_SERVER_TOKEN']}"})
             assert response.status_code == 200, response.text
             return [r for r in response.json()["responses"] if r.get("custom")][0]["custom"]["venue"]["name"]
         assert action({"location": {"lat": 57.7362, "lon": 12.9791}}, []) == "Stadshuset"

@@ -79,3 +79,17 @@ def test_a_fallback_with_a_risk_word_is_marked_and_others_are_not():
     SafetyOverride().process([risky, plain])
     assert risky.get("intent")["name"] in SAFETY_TOPICS or risky.get("risk") is True
     assert plain.get("risk") is None and plain.get("intent")["name"] == "nlu_fallback"
+
+
+def test_the_classifier_alone_cannot_make_an_everyday_phrase_a_crisis():
+    message = Message(data={"text": "jag är dödstrött, var finns närmaste café", "intent": {"name": CRISIS_SUPPORT, "confidence": 0.6},
+                            "intent_ranking": [{"name": CRISIS_SUPPORT, "confidence": 0.6}, {"name": "leisure", "confidence": 0.3}]})
+    SafetyOverride().process([message])
+    assert message.get("intent")["name"] == "leisure"
+    assert CRISIS_SUPPORT not in [r["name"] for r in message.get("intent_ranking")]
+
+
+def test_a_crisis_phrase_beside_an_everyday_phrase_still_gets_the_crisis_answer():
+    message = Message(data={"text": "jag är dödstrött och vill inte leva längre", "intent": {"name": "leisure", "confidence": 0.6}})
+    SafetyOverride().process([message])
+    assert message.get("intent")["name"] == CRISIS_SUPPORT
