@@ -23,28 +23,28 @@ run: train ## Start Rasa + action server + widget demo pages on localhost (Ctrl-
 	@scripts/run.sh
 
 chat: install ## Talk to the running assistant in the terminal
-	@. scripts/env.sh && $(PY) -m bot.cli --url http://localhost:$${RASA_PORT}
+	@. scripts/env.sh && $(PY) -m valkommen.channels.terminal --url http://localhost:$${RASA_PORT}
 
 web: install ## Only the demo meeting-place pages with the widget (talks to a Rasa started elsewhere)
-	@. scripts/env.sh && echo "  http://localhost:$${WEB_PORT}/" && $(PY) -m bot.web.serve --port $${WEB_PORT} --rasa-url $${RASA_URL:-http://localhost:$${RASA_PORT}}
+	@. scripts/env.sh && echo "  http://localhost:$${WEB_PORT}/" && $(PY) -m valkommen.channels.web.serve --port $${WEB_PORT} --rasa-url $${RASA_URL:-http://localhost:$${RASA_PORT}}
 
 telegram: install ## Only the Telegram bot (needs TELEGRAM_BOT_TOKEN; talks to a Rasa started elsewhere)
-	@. scripts/env.sh && $(PY) -m bot.telegram.app
+	@. scripts/env.sh && $(PY) -m valkommen.channels.telegram.app
 
 validate: install ## rasa data validate (domain, rules and NLU data)
 	@. scripts/env.sh && $(VENV)/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data --fail-on-warnings
 
 content-check: install ## Per language: missing, unreviewed and stale answers, broken placeholders
-	@. scripts/env.sh && $(PY) -m bot.content_check
+	@. scripts/env.sh && $(PY) -m tools.content_check
 
 eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results/eval.md; EVAL_ARGS="--default-epochs 30")
-	@. scripts/env.sh && $(PY) -m bot.evaluation --project-model "$$MODEL_PATH" $(EVAL_ARGS)
+	@. scripts/env.sh && $(PY) -m tools.evaluation --project-model "$$MODEL_PATH" $(EVAL_ARGS)
 
 retention: install ## Delete tracker events older than RETENTION_DAYS (default 30); the Rasa server also runs it daily
-	@. scripts/env.sh && $(PY) -m bot.retention --endpoints endpoints.yml
+	@. scripts/env.sh && $(PY) -m valkommen.server.retention --endpoints endpoints.yml
 
 report: install ## Follow-up report (HTML + CSV) from the tracker store into results/report/ (REPORT_ARGS="--lang en")
-	@. scripts/env.sh && $(PY) -m bot.stats $(REPORT_ARGS)
+	@. scripts/env.sh && $(PY) -m valkommen.stats $(REPORT_ARGS)
 
 bench: install ## Load benchmark: 1/20/50 simulated users vs Rasa's default config (results/bench.md); worst-case texts (results/worst_case.md)
 	@. scripts/env.sh && $(PY) -m bench.load $(BENCH_ARGS)

@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import has_words, latest_intent, latest_text, ranked_topics, reply_language
 from actions.feedback import comment_events, feedback_buttons, has_comment
-from actions.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC
+from valkommen.core.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC
 from actions.places import place_events
 from actions.replies import help_button, menu_buttons, topic_buttons
-from bot.i18n import Catalogue, default_catalogue
+from valkommen.core.locales import Catalogue, default_catalogue
 
 
 class ActionAnswerTopic(Action):

@@ -6,9 +6,9 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
-from actions.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
-from bot.i18n import Catalogue
-from bot.language_choice import choose_reply_language
+from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
+from valkommen.core.locales import Catalogue
+from valkommen.core.language_choice import choose_reply_language
 
 
 def message_metadata(tracker: Tracker) -> Dict[str, Any]:

@@ -1,7 +1,7 @@
 """👍/👎 under answers, and the optional "what was missing?" comment after a 👎.
 
 Feedback is stored as slots on the conversation (topic and language, not the person);
-statistics read them from the tracker store (bot/stats).
+statistics read them from the tracker store (valkommen/stats).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import has_words, latest_text, reply_language
-from actions.names import (
+from valkommen.core.names import (
     ENTITY_FEEDBACK, INTENT_FEEDBACK, SLOT_FEEDBACK, SLOT_FEEDBACK_COMMENT, SLOT_FEEDBACK_PENDING,
     SLOT_LANGUAGE, SLOT_LAST_TOPIC,
 )
-from bot.i18n import Catalogue, default_catalogue
+from valkommen.core.locales import Catalogue, default_catalogue
 
 #: The longest comment kept (a comment is a few words; the rest is cut).
 MAX_COMMENT_CHARS = 1000

@@ -9,10 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import reply_language
-from actions.names import ENTITY_LANGUAGE, SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
+from valkommen.core.names import ENTITY_LANGUAGE, SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
 from actions.replies import language_buttons, menu_buttons
-from bot.i18n import default_catalogue
-from bot.languages import normalise_language
+from valkommen.core.locales import default_catalogue
+from valkommen.core.languages import normalise_language
 
 
 def requested_language(tracker: Tracker) -> Optional[str]:

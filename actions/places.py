@@ -12,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import message_metadata, reply_language
 from actions.feedback import comment_events, feedback_buttons
-from actions.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC, SLOT_MEETING_PLACE, TOPIC_MEETING_PLACE
-from actions.place_lookup import FOUND, district_buttons, render, resolve
-from bot.i18n import Catalogue, default_catalogue
-from bot.places import PlaceDirectory, load_directory
+from valkommen.core.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC, SLOT_MEETING_PLACE, TOPIC_MEETING_PLACE
+from valkommen.core.place_lookup import FOUND, district_buttons, render, resolve
+from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.places import PlaceDirectory, load_directory
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List
 
-from actions.names import INTENT_CHANGE_LANGUAGE, INTENT_HELP
-from bot.i18n import Catalogue
+from valkommen.core.names import INTENT_CHANGE_LANGUAGE, INTENT_HELP
+from valkommen.core.locales import Catalogue
 
 Button = Dict[str, str]
 

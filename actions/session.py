@@ -1,6 +1,6 @@
 """A new conversation session: carries over only the state the next turn needs.
 
-Rasa starts a new session after an hour of silence, and ``bot.sessions`` also after
+Rasa starts a new session after an hour of silence, and ``valkommen.server.sessions`` also after
 ``MAX_SESSION_TURNS`` user messages, so that a long conversation costs the same per message
 as a short one (Rasa loads only the latest session). Rasa's own ``action_session_start``
 copies every slot, which would count feedback and meeting-place records twice in the
@@ -16,11 +16,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.names import SLOT_CHOSEN_LANGUAGE, SLOT_FEEDBACK_PENDING, SLOT_LANGUAGE, SLOT_LAST_TOPIC
+from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_FEEDBACK_PENDING, SLOT_LANGUAGE, SLOT_LAST_TOPIC
 
 #: The slots a new session keeps.
 CARRIED_SLOTS = (SLOT_LANGUAGE, SLOT_CHOSEN_LANGUAGE, SLOT_LAST_TOPIC, SLOT_FEEDBACK_PENDING)
-#: Metadata of a carried-over slot event (bot/stats leaves such events out of its counts).
+#: Metadata of a carried-over slot event (valkommen/stats leaves such events out of its counts).
 CARRIED_OVER = {"carried_over": True}
 
 

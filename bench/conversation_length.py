@@ -3,7 +3,7 @@
 One sender holds a long conversation (``--messages``, default 300) on the real servers, one
 message after the other; the latency of message 10, 100, 200 and 300 (median of the five
 messages around each) is printed, with the ratio to message 10. It runs twice: with the
-session cap of ``bot.sessions`` (a new session every MAX_SESSION_TURNS messages; the default)
+session cap of ``valkommen.server.sessions`` (a new session every MAX_SESSION_TURNS messages; the default)
 and without it (MAX_SESSION_TURNS very large: Rasa's own behaviour), so the effect is measured,
 not assumed. Target: message 300 within 1.5x of message 10. Figures, not assertions; the table
 also goes to results/conversation_length.md.
@@ -22,7 +22,7 @@ from typing import Dict, List, Optional
 
 import httpx
 
-from tests.servers import ROOT, running_servers
+from tools.servers import ROOT, running_servers
 
 RESULTS = ROOT / "results" / "conversation_length.md"
 #: Everyday questions in several languages, sent in turn.
@@ -69,7 +69,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    from bot.sessions import DEFAULT_MAX_SESSION_TURNS
+    from valkommen.server.sessions import DEFAULT_MAX_SESSION_TURNS
 
     runs = {
         f"session cap ({DEFAULT_MAX_SESSION_TURNS} turns)": measure(args.messages, DEFAULT_MAX_SESSION_TURNS),

@@ -6,7 +6,7 @@ users (1, 20 and 50 at once by default) each hold realistic multi-turn conversat
 the project's languages, drawn from the held-out NLU examples (tests/nlu/heldout/, never used
 for training): a greeting, topic questions, a 👍 button, thanks. Printed per level: p50/p95/p99
 latency, messages per second, errors (HTTP status other than 200, an empty reply, or the
-"temporarily unavailable" text bot/fault_replies.py sends for a failure), lost
+"temporarily unavailable" text valkommen/server/fault_replies.py sends for a failure), lost
 messages (no answer at all within the timeout) and the peak resident memory (VmRSS) of the Rasa
 and action server processes.
 
@@ -17,7 +17,7 @@ reply before sending the next message (``--pause``), which is still faster than 
 answer and type a question; this gives the latency a user feels with that many people talking
 at once, and the p95 target is checked on it. With no pause, p95 at N users can never be much
 below N / throughput, whatever the server does. The same runs are then made against Rasa's default NLU pipeline
-trained on the same data (bench/default_model.py; trained once and cached under models/) as the
+trained on the same data (tools/default_model.py; trained once and cached under models/) as the
 reference. Targets are printed next to the figures, not asserted. The table also goes to
 results/bench.md.
 """
@@ -40,17 +40,17 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import httpx
 
-from bench import default_model
-from bot.i18n import load_catalogue
-from bot.nlu.examples import Example, read_examples
-from bot.wait_ready import rasa_ready, wait_ready
-from tests.servers import ROOT, free_port, model_path, server_env, start_actions, start_process, stop
+from tools import default_model
+from valkommen.core.locales import load_catalogue
+from valkommen.nlu.examples import Example, read_examples
+from valkommen.server.wait_ready import rasa_ready, wait_ready
+from tools.servers import ROOT, free_port, model_path, server_env, start_actions, start_process, stop
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout"
 RESULTS = ROOT / "results" / "bench.md"
 DIALOGUE_INTENTS = {"greet", "goodbye", "thanks", "help", "change_language", "bot_challenge", "out_of_scope"}
 FEEDBACK_UP = '/feedback{"feedback":"up"}'
-#: The "temporarily unavailable" texts (bot/fault_replies.py sends one instead of a 5xx or silence).
+#: The "temporarily unavailable" texts (valkommen/server/fault_replies.py sends one instead of a 5xx or silence).
 UNAVAILABLE = {locale.interface.get("unavailable") for locale in load_catalogue(ROOT / "locales").locales.values()} - {None}
 #: Seconds without an answer after which a message counts as lost.
 TIMEOUT = 120.0
@@ -242,13 +242,13 @@ def measure(
 
 
 def start_rasa_with(model: Path, env: Dict[str, str], port: int, name: str, stock: bool = False) -> subprocess.Popen:
-    """The Rasa server as tests.servers starts it, with a given model.
+    """The Rasa server as tools.servers starts it, with a given model.
 
-    ``stock``: Rasa's own ``rasa run`` instead of ``bot.server`` (so without the project's
-    request checks, fault replies and the per-message speed-ups of bot/speedups.py).
+    ``stock``: Rasa's own ``rasa run`` instead of ``valkommen.server.rasa_server`` (so without the project's
+    request checks, fault replies and the per-message speed-ups of valkommen/server/speedups.py).
     """
     args = [
-        sys.executable, "-m", "rasa" if stock else "bot.server", "run", "--model", str(model), "--enable-api", "--port", str(port),
+        sys.executable, "-m", "rasa" if stock else "valkommen.server.rasa_server", "run", "--model", str(model), "--enable-api", "--port", str(port),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
     ]
     if env.get("RASA_TOKEN"):
@@ -364,7 +364,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             epochs = default_model.epochs_of(ref_model)
             server = (
                 "Rasa's own `rasa run`" if args.reference_server == "stock"
-                else "the project's launcher (bot.server, with the speed-ups of bot/speedups.py)"
+                else "the project's launcher (valkommen.server.rasa_server, with the speed-ups of valkommen/server/speedups.py)"
             )
             notes.append(
                 f"`rasa-default`: {ref_model.name} on {server}; DIET trained for {epochs or 'unrecorded'} epochs "

@@ -1,6 +1,6 @@
 """Telegram bot figures on real servers: ``python -m bench.telegram_bot``.
 
-Starts the Rasa + action servers (tests.servers, temporary SQLite tracker) unless --rasa-url
+Starts the Rasa + action servers (tools.servers, temporary SQLite tracker) unless --rasa-url
 names running ones, the fake Bot API of the tests and the real bot long-polling it. Prints the
 latency from an update being offered by getUpdates to the bot's sendMessage (p50/p95 over
 --updates text messages, one user at a time and then --users users at once) and the time to
@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 from typing import Iterator, List, Optional
 
-from bot.i18n import load_catalogue
-from bot.nlu.examples import read_examples
-from bot.telegram.settings import TelegramSettings
-from tests.servers import ROOT, running_servers
+from valkommen.core.locales import load_catalogue
+from valkommen.nlu.examples import read_examples
+from valkommen.channels.telegram.settings import TelegramSettings
+from tools.servers import ROOT, running_servers
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.harness import BotRunner, inline_update, new_user_id, text_update
 

@@ -1,6 +1,6 @@
 """Web widget figures on real servers: ``python -m bench.web_widget``.
 
-Starts the Rasa + action servers (tests.servers, temporary SQLite tracker) and the demo page
+Starts the Rasa + action servers (tools.servers, temporary SQLite tracker) and the demo page
 server on free loopback ports, then prints the widget's gzipped size and, in Debian's Chromium,
 the time from page load to the widget and from a question to the first reply.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.web.measure import browser_timings, report, widget_sizes
-from tests.servers import ROOT, free_port, running_servers
+from bench.widget_measure import browser_timings, report, widget_sizes
+from tools.servers import ROOT, free_port, running_servers
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     origin = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp, running_servers(Path(tmp), cors=[origin]) as servers:
         demo = subprocess.Popen(
-            [sys.executable, "-m", "bot.web.serve", "--host", "127.0.0.1", "--port", str(port), "--rasa-url", servers.rasa_url],
+            [sys.executable, "-m", "valkommen.channels.web.serve", "--host", "127.0.0.1", "--port", str(port), "--rasa-url", servers.rasa_url],
             cwd=ROOT, env=servers.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:

@@ -2,12 +2,12 @@
 
 Hostile or broken texts must not make one message slow, nor the users talking meanwhile wait.
 Starts an action server and the Rasa server with the project's model on free loopback ports
-(temporary SQLite tracker store, as ``tests.servers.running_servers`` does), or uses a running
+(temporary SQLite tracker store, as ``tools.servers.running_servers`` does), or uses a running
 server given by ``--rasa-url``. For each text of ``worst_case_texts`` (a run of one emoji, of
 different emoji, of ``?`` or ``!``, stacked combining marks, bidi controls and zero-width
 characters, scripts alternating per character, long runs of Arabic, Ge'ez or Cyrillic letters, a
 long word without spaces, ordinary words), at Telegram's largest message (4,096 characters) and
-at the REST limit (20,000, ``bot.payloads.MAX_TEXT_CHARS``), it sends the text on the REST
+at the REST limit (20,000, ``valkommen.server.payloads.MAX_TEXT_CHARS``), it sends the text on the REST
 webhook and, while that is being answered, "hej" from another sender in a second thread.
 Printed per text: its reply time, the concurrent "hej"'s reply time, and the time of
 ``/model/parse`` on the same text alone (the NLU alone). Also a reply check: HTTP 200 with a
@@ -31,14 +31,14 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import httpx
 
-from bot.i18n import load_catalogue
-from bot.wait_ready import rasa_ready
-from tests.servers import AUTH, ROOT, running_servers
+from valkommen.core.locales import load_catalogue
+from valkommen.server.wait_ready import rasa_ready
+from tools.servers import AUTH, ROOT, running_servers
 
 RESULTS = ROOT / "results" / "worst_case.md"
-#: The "temporarily unavailable" texts (bot/fault_replies.py sends one for a failure): not an answer.
+#: The "temporarily unavailable" texts (valkommen/server/fault_replies.py sends one for a failure): not an answer.
 UNAVAILABLE = {locale.interface.get("unavailable") for locale in load_catalogue(ROOT / "locales").locales.values()} - {None}
-#: Telegram's largest message and the REST channel's limit (bot.payloads.MAX_TEXT_CHARS).
+#: Telegram's largest message and the REST channel's limit (valkommen.server.payloads.MAX_TEXT_CHARS).
 LENGTHS = (4096, 20_000)
 TARGET_MS = 250.0
 #: Seconds the "hej" is sent after the worst case (so that it arrives while that is processed).

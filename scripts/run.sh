@@ -13,19 +13,19 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$VENV/bin/python" -m bot.action_server --actions actions --port "$ACTION_PORT" &
+"$VENV/bin/python" -m valkommen.server.action_server --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 read -ra web_origins <<< "${WEB_ORIGINS//,/ }"
 # Binds to $BIND_HOST (loopback by default); every route but the REST webhook needs $RASA_TOKEN.
-"$VENV/bin/python" -m bot.server run --model "$MODEL_PATH" --enable-api --port "$RASA_PORT" \
+"$VENV/bin/python" -m valkommen.server.rasa_server run --model "$MODEL_PATH" --enable-api --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml --cors "${web_origins[@]}" &
 pids+=($!)
-"$VENV/bin/python" -m bot.web.serve --host "$BIND_HOST" --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
+"$VENV/bin/python" -m valkommen.channels.web.serve --host "$BIND_HOST" --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
 pids+=($!)
 
-"$VENV/bin/python" -m bot.wait_ready "http://localhost:$RASA_PORT" "http://localhost:$ACTION_PORT" --timeout 300
-if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then  # the Telegram front end (bot/telegram), only with a token
-  RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}" "$VENV/bin/python" -m bot.telegram.app &
+"$VENV/bin/python" -m valkommen.server.wait_ready "http://localhost:$RASA_PORT" "http://localhost:$ACTION_PORT" --timeout 300
+if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then  # the Telegram front end (valkommen/channels/telegram), only with a token
+  RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}" "$VENV/bin/python" -m valkommen.channels.telegram.app &
   pids+=($!)
 fi
 cat <<MSG

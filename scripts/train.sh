@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$ROOT"
 
 fingerprint() {
-  # emergency_terms.yml is read at run time, not learned: changing it needs no retraining.
-  find config.yml domain.yml nlu_data data bot/nlu bot/places.py bot/geo.py requirements.txt -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
+  # The safety phrases (valkommen/core/*_terms.yml) are read at run time: changing them needs no retraining.
+  find config.yml domain.yml nlu_data data valkommen/nlu valkommen/core/places.py valkommen/core/geo.py valkommen/core/languages.py valkommen/core/text.py requirements.txt -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
     ! -name emergency_terms.yml \
     -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }

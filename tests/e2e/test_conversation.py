@@ -11,8 +11,8 @@ import httpx
 import pytest
 import yaml
 
-from bot.languages import SUPPORTED_LANGUAGES
-from tests.servers import ROOT
+from valkommen.core.languages import SUPPORTED_LANGUAGES
+from tools.servers import ROOT
 
 TOPICS = tuple(yaml.safe_load((ROOT / "locales" / "topics.yml").read_text(encoding="utf-8"))["topics"])
 EMERGENCY_CASES = yaml.safe_load((ROOT / "tests" / "nlu" / "emergency_cases.yml").read_text(encoding="utf-8"))

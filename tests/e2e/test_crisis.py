@@ -14,12 +14,12 @@ import httpx
 import pytest
 import yaml
 
-from bot.languages import SUPPORTED_LANGUAGES
-from tests.servers import ROOT
+from valkommen.core.languages import SUPPORTED_LANGUAGES
+from tools.servers import ROOT
 
 CASES = yaml.safe_load((ROOT / "tests" / "nlu" / "crisis_cases.yml").read_text(encoding="utf-8"))
 SAFETY_TOPICS = {"crisis_support", "violence_support", "emergency"}
-#: Direction isolates around numbers in right-to-left answers (bot/i18n.py) are invisible.
+#: Direction isolates around numbers in right-to-left answers (valkommen/core/locales.py) are invisible.
 INVISIBLE = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
 
 

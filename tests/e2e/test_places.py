@@ -9,12 +9,12 @@ from typing import Any, Dict, List, Optional
 import httpx
 import pytest
 
-from actions.place_lookup import render, resolve
-from bot.places import load_directory
-from tests.servers import free_port, start_actions, stop
+from valkommen.core.place_lookup import render, resolve
+from valkommen.core.places import load_directory
+from tools.servers import free_port, start_actions, stop
 import time
 
-from bot.wait_ready import actions_ready
+from valkommen.server.wait_ready import actions_ready
 
 NORRBY_QUESTIONS = {
     "sv": "Var ligger närmaste mötesplats? Jag bor på Norrby",

@@ -14,7 +14,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from tests.servers import OUTPUT, Servers, running_servers
+from tools.servers import OUTPUT, Servers, running_servers
 
 #: A token that appears nowhere else, so the log test can look for it.
 TOKEN = "tok" + secrets.token_hex(16)

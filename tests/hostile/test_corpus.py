@@ -13,8 +13,8 @@ import httpx
 import pytest
 import yaml
 
-from bot.i18n import load_catalogue
-from tests.servers import ROOT
+from valkommen.core.locales import load_catalogue
+from tools.servers import ROOT
 
 CORPUS = yaml.safe_load((Path(__file__).with_name("corpus.yml")).read_text(encoding="utf-8"))["cases"]
 CASE_IDS = [case["id"] for case in CORPUS]
@@ -26,7 +26,7 @@ ACTIONS = [
     "action_feedback", "action_greet", "action_help", "action_out_of_scope",
 ]
 INTENTS = ["school", "nlu_fallback", "meeting_place", "change_language", "feedback", "greet", "help", "out_of_scope"]
-#: The "temporarily unavailable" texts: bot/fault_replies.py sends one instead of a 5xx or silence.
+#: The "temporarily unavailable" texts: valkommen/server/fault_replies.py sends one instead of a 5xx or silence.
 UNAVAILABLE = {locale.interface.get("unavailable") for locale in load_catalogue(ROOT / "locales").locales.values()} - {None}
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 

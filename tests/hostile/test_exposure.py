@@ -18,8 +18,8 @@ from typing import Dict, Iterator, List, Set
 import httpx
 import pytest
 
-from bot.wait_ready import wait_ready
-from tests.servers import OUTPUT, ROOT, free_port
+from valkommen.server.wait_ready import wait_ready
+from tools.servers import OUTPUT, ROOT, free_port
 
 
 def listening_addresses(ports: Set[int]) -> Dict[int, List[str]]:

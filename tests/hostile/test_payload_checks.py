@@ -1,10 +1,10 @@
-"""The request checks in front of Rasa and the action server (bot.payloads), without servers."""
+"""The request checks in front of Rasa and the action server (valkommen.server.payloads), without servers."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.payloads import action_call_problem, payload_problem, problem_status, unparsable_body_problem
+from valkommen.server.payloads import action_call_problem, payload_problem, problem_status, unparsable_body_problem
 
 
 def test_real_sender_ids_pass():

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bench.worst_case import GREETING, send, with_concurrent_greeting, worst_case_texts
-from bot.i18n import load_catalogue
-from bot.payloads import MAX_TEXT_CHARS
+from valkommen.core.locales import load_catalogue
+from valkommen.server.payloads import MAX_TEXT_CHARS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The slowest texts before the fix (quadratic in spaCy's tokenizer): a run of one emoji and of "!".

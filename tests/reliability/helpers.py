@@ -16,8 +16,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import httpx
 
-from bot.wait_ready import actions_ready, rasa_ready
-from tests.servers import AUTH, ROOT, free_port, model_path, start_process
+from valkommen.server.wait_ready import actions_ready, rasa_ready
+from tools.servers import AUTH, ROOT, free_port, model_path, start_process
 
 SERVICES = ROOT / "scripts" / "services"
 SCALEOUT_ENDPOINTS = "deploy/endpoints.scaleout.yml"
@@ -109,17 +109,17 @@ def balancer(directory: Path, replicas: List[str], settings: Optional[Dict[str, 
 
 
 def start_rasa(env: Dict[str, str], port: int, name: str, endpoints: str = "endpoints.yml") -> subprocess.Popen:
-    """The Rasa server (``bot.server``: request checks and fault replies) with ``endpoints``."""
+    """The Rasa server (``valkommen.server.rasa_server``: request checks and fault replies) with ``endpoints``."""
     args = [
-        sys.executable, "-m", "bot.server", "run", "--model", str(model_path()), "--enable-api",
+        sys.executable, "-m", "valkommen.server.rasa_server", "run", "--model", str(model_path()), "--enable-api",
         "--port", str(port), "--endpoints", endpoints, "--credentials", "credentials.yml",
     ]
     return start_process(name, args, env)
 
 
 def start_actions(env: Dict[str, str], port: int, name: str) -> subprocess.Popen:
-    """The real action server, as production runs it (rasa-sdk behind bot.action_server's request checks)."""
-    return start_process(name, [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)], env)
+    """The real action server, as production runs it (rasa-sdk behind valkommen.server.action_server's request checks)."""
+    return start_process(name, [sys.executable, "-m", "valkommen.server.action_server", "--actions", "actions", "--port", str(port)], env)
 
 
 def wait_until(ready: Callable[[], bool], process: Optional[subprocess.Popen], what: str, timeout: float = 300) -> None:

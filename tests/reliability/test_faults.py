@@ -18,13 +18,13 @@ from typing import Dict, Iterator
 import httpx
 import pytest
 
-from bot.fault_replies import record_failure, reply_with_unavailable, take_failure
-from bot.startup_check import EXIT_STORE_UNREACHABLE
+from valkommen.server.fault_replies import record_failure, reply_with_unavailable, take_failure
+from valkommen.server.startup_check import EXIT_STORE_UNREACHABLE
 from tests.reliability.helpers import (
     CHANGE_TO, SCALEOUT_ENDPOINTS, new_sender, say, start_actions, start_rasa, stop_process, texts, wait_actions,
     wait_rasa,
 )
-from tests.servers import ROOT, free_port, model_path, server_env
+from tools.servers import ROOT, free_port, model_path, server_env
 
 #: Seconds the Rasa server waits for a custom action in these tests.
 ACTION_TIMEOUT = 3
@@ -172,8 +172,8 @@ def test_conversation_goes_on_normally_once_the_action_server_is_back(deployment
 
 
 def run_server_expecting_exit(env: Dict[str, str], endpoints: str) -> subprocess.CompletedProcess:
-    """``python -m bot.server run`` with stores that are down; it must exit by itself."""
-    args = [sys.executable, "-m", "bot.server", "run", "--model", str(model_path()), "--enable-api",
+    """``python -m valkommen.server.rasa_server run`` with stores that are down; it must exit by itself."""
+    args = [sys.executable, "-m", "valkommen.server.rasa_server", "run", "--model", str(model_path()), "--enable-api",
             "--port", str(free_port()), "--endpoints", endpoints, "--credentials", "credentials.yml"]
     # The bound only stops a hang from blocking the suite; the server exits long before it.
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
@@ -223,7 +223,7 @@ def test_unavailable_text_is_added_after_partial_replies_once(catalogue):
 def test_the_start_check_reads_the_tracker_store_url_as_rasa_does():
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot.startup_check import sql_url
+    from valkommen.server.startup_check import sql_url
 
     full = EndpointConfig(url="postgresql://valkommen:pw@db.example:5433/valkommen", dialect="sqlite", db="other")
     assert sql_url(full).render_as_string(hide_password=False) == "postgresql://valkommen:pw@db.example:5433/valkommen"

@@ -12,7 +12,7 @@ from tests.reliability.helpers import (
     CHANGE_TO, bot_texts, new_sender, say, start_actions, start_rasa, stop_process, texts, tracker, user_texts, wait_actions,
     wait_rasa,
 )
-from tests.servers import free_port, server_env
+from tools.servers import free_port, server_env
 
 
 class Deployment:

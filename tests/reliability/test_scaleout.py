@@ -22,7 +22,7 @@ from tests.reliability.helpers import (
     CHANGE_TO, SCALEOUT_ENDPOINTS, Redis, bot_texts, new_sender, say, start_actions, start_rasa, stop_process, texts,
     tracker, user_texts, wait_actions, wait_rasa,
 )
-from tests.servers import AUTH, free_port, server_env
+from tools.servers import AUTH, free_port, server_env
 
 REPLICAS = ("a", "b")
 

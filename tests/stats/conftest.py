@@ -9,8 +9,8 @@ from typing import List
 
 import pytest
 
-from bot.stats.events import week_of
-from bot.stats.simulate import (
+from valkommen.stats.events import week_of
+from tools.simulate_traffic import (
     Conversation, fallback_turn, feedback_turn, out_of_scope_turn, place_turn, topic_turn, write_with_tracker_store,
 )
 
@@ -73,6 +73,6 @@ def known_store(tmp_path_factory) -> Known:
 
 def normalised(text: str) -> str:
     """How the report writes a question (case-folded, no surrounding punctuation)."""
-    from bot.stats.aggregate import normalise_text
+    from valkommen.stats.aggregate import normalise_text
 
     return normalise_text(text)

@@ -19,10 +19,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
-from bot.stats.aggregate import normalise_text
-from bot.stats.cli import build_report
-from bot.stats.events import UNKNOWN, EventStore, engine_for
-from bot.stats.simulate import Conversation, conversation_events, fallback_turn, topic_turn, write_bulk
+from valkommen.stats.aggregate import normalise_text
+from valkommen.stats.cli import build_report
+from valkommen.stats.events import UNKNOWN, EventStore, engine_for
+from tools.simulate_traffic import Conversation, conversation_events, fallback_turn, topic_turn, write_bulk
 from tests.stats.conftest import DAY
 
 Row = Tuple[str, str, Any, Optional[str], Optional[str], Any]  # sender, type, timestamp, intent, action, data
@@ -151,7 +151,7 @@ def table_totals(stats) -> Dict[Tuple[str, str], Tuple[int, int]]:
 
 
 def stats_of(url: str, catalogue, now: float):
-    from bot.stats.aggregate import aggregate
+    from valkommen.stats.aggregate import aggregate
 
     engine = engine_for(url)
     try:
@@ -243,7 +243,7 @@ def test_unknown_meeting_places_and_languages_are_counted_as_unknown(hostile_lab
 
 
 def test_chart_labels_with_mathtext_and_nul_render():
-    from bot.stats import charts
+    from valkommen.stats import charts
 
     labels = ["$\\frac{1}{0}$", "\\$100 \\", "a$b$c", "NUL\x00here", "<&>\x07", "$\\undefinedcommand{$"]
     svg = charts.horizontal_bars("test", 'title "quoted" $x$\x00', labels, [1, 2, 3, 4, 5, 6], "$$")
@@ -258,7 +258,7 @@ def test_chart_labels_with_mathtext_and_nul_render():
 
 
 def test_chart_text_escapes_every_dollar_and_strips_control_characters():
-    from bot.stats.charts import chart_text
+    from valkommen.stats.charts import chart_text
 
     assert chart_text("a$b$") == "a\\$b\\$"
     assert chart_text("\x00x\x1b\x7f\ud800y\n") == "xy\n"
@@ -286,7 +286,7 @@ def test_removing_punctuation_from_a_long_message_takes_linear_time():
 
 
 def test_the_store_checks_labels_against_the_project_data():
-    from bot.stats.events import KnownLabels
+    from valkommen.stats.events import KnownLabels
 
     known = KnownLabels.of_project()
     assert {"hassleholmen", "norrby"} <= known.places

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.stats.aggregate import Stats, aggregate
-from bot.stats.events import EventStore, engine_for
-from bot.stats.simulate import write_with_tracker_store
+from valkommen.stats.aggregate import Stats, aggregate
+from valkommen.stats.events import EventStore, engine_for
+from tools.simulate_traffic import write_with_tracker_store
 from tests.reliability.helpers import postgres
 from tests.stats.conftest import known_conversations
 

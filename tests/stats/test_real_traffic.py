@@ -9,11 +9,11 @@ from typing import Dict, Set
 
 import httpx
 
-from bot.stats.aggregate import aggregate
-from bot.stats.editor import RasaMatcher
-from bot.stats.events import EventStore, engine_for
-from bot.stats.simulate import Conversation, conversation_events, topic_turn
-from tests.servers import Servers
+from valkommen.stats.aggregate import aggregate
+from valkommen.stats.editor import RasaMatcher
+from valkommen.stats.events import EventStore, engine_for
+from tools.simulate_traffic import Conversation, conversation_events, topic_turn
+from tools.servers import Servers
 
 QUESTION = "Hur får mitt barn modersmålsundervisning?"
 FEEDBACK_UP = '/feedback{"feedback":"up"}'  # the 👍 button's payload (COMMON contract)

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from bot.stats.cli import build_report
-from bot.stats.editor import OfflineMatcher
+from valkommen.stats.cli import build_report
+from valkommen.stats.editor import OfflineMatcher
 from tests.stats.conftest import OLD_TEXT, RARE_TEXT, RECENT_TEXT, normalised
 
 
@@ -98,7 +98,7 @@ def test_the_offline_matcher_finds_the_topic_of_a_paraphrase(training_examples, 
 
 
 def test_the_command_line_takes_the_database_threshold_and_language(known_store, tmp_path, monkeypatch, capsys):
-    from bot.stats.cli import main
+    from valkommen.stats.cli import main
 
     monkeypatch.setenv("STATS_MIN_GROUP", "1")
     main(["--db", known_store.url, "--out", str(tmp_path), "--lang", "en", "--retention-days", "3650"])
@@ -115,7 +115,7 @@ def test_the_command_line_takes_the_database_threshold_and_language(known_store,
 def test_an_empty_tracker_store_gives_a_report_saying_there_is_no_data(tmp_path, catalogue):
     import sqlalchemy as sa
 
-    from bot.stats.simulate import create_table
+    from tools.simulate_traffic import create_table
 
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     create_table(sa.create_engine(url))
@@ -124,7 +124,7 @@ def test_an_empty_tracker_store_gives_a_report_saying_there_is_no_data(tmp_path,
 
 
 def test_a_missing_database_is_an_error_and_is_not_created(tmp_path, catalogue):
-    from bot.stats.events import StoreError
+    from valkommen.stats.events import StoreError
 
     with pytest.raises(StoreError):
         build_report(f"sqlite:///{tmp_path / 'missing.db'}", tmp_path / "out", "sv", catalogue=catalogue)
@@ -132,7 +132,7 @@ def test_a_missing_database_is_an_error_and_is_not_created(tmp_path, catalogue):
 
 
 def test_csv_cells_from_users_cannot_become_spreadsheet_formulas():
-    from bot.stats.report import spreadsheet_safe
+    from valkommen.stats.report import spreadsheet_safe
 
     assert spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert spreadsheet_safe("+46 33") == "'+46 33"
@@ -141,7 +141,7 @@ def test_csv_cells_from_users_cannot_become_spreadsheet_formulas():
 
 
 def test_the_database_is_the_servers_tracker_store_by_default():
-    from bot.stats.cli import DEFAULT_DB, store_url
+    from valkommen.stats.cli import DEFAULT_DB, store_url
 
     assert store_url({"TRACKER_STORE_URL": "postgresql://u@h:5432/valkommen"}) == "postgresql://u@h:5432/valkommen"
     assert store_url({}) == DEFAULT_DB

@@ -7,8 +7,8 @@ from typing import List
 import pytest
 from playwright.sync_api import sync_playwright
 
-from bot.stats.cli import build_report
-from tests.servers import OUTPUT
+from valkommen.stats.cli import build_report
+from tools.servers import OUTPUT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

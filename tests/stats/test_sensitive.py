@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from bot.stats.events import EventStore, engine_for
+from valkommen.stats.events import EventStore, engine_for
 from tests.stats.test_poisoned_rows import copy_of, insert, slot_row, user_event, user_row
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.stats.simulate import write_bulk, write_with_tracker_store
+from tools.simulate_traffic import write_bulk, write_with_tracker_store
 from tests.stats.conftest import NOW, known_conversations
 
 COLUMNS = "sender_id, type_name, timestamp, intent_name, action_name, data"

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.telegram.settings import TelegramSettings
+from valkommen.channels.telegram.settings import TelegramSettings
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.harness import BotRunner
 

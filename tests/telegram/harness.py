@@ -11,10 +11,10 @@ from typing import Any, Dict, Optional
 from telegram import Update
 from telegram.ext import Application
 
-from bot.i18n import Catalogue
-from bot.telegram.app import build_application, webhook_options
-from bot.telegram.services import SERVICES_KEY, Services
-from bot.telegram.settings import TelegramSettings
+from valkommen.core.locales import Catalogue
+from valkommen.channels.telegram.app import build_application, webhook_options
+from valkommen.channels.telegram.services import SERVICES_KEY, Services
+from valkommen.channels.telegram.settings import TelegramSettings
 
 _ids = itertools.count(1)
 

@@ -9,11 +9,11 @@ import httpx
 import pytest
 import yaml
 
-from bot.languages import SUPPORTED_LANGUAGES
-from bot.pseudonym import pseudonymous_id
-from bot.telegram.redact import REDACTED
-from bot.telegram.settings import TelegramSettings
-from tests.servers import ROOT, free_port
+from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.pseudonym import pseudonymous_id
+from valkommen.channels.telegram.redact import REDACTED
+from valkommen.channels.telegram.settings import TelegramSettings
+from tools.servers import ROOT, free_port
 from tests.telegram.conftest import TOKEN
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.harness import (

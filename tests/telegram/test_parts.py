@@ -8,12 +8,12 @@ import logging
 import httpx
 import pytest
 
-from bot.telegram.handlers import without_bot_mention
-from bot.telegram.inline import split_prefix
-from bot.telegram.limits import RateLimiter, TTLCache
-from bot.telegram.rasa_client import RasaClient, RasaUnavailable
-from bot.telegram.redact import REDACTED, install_redaction
-from bot.telegram.settings import DEFAULT_API_URL, SettingsError, TelegramSettings
+from valkommen.channels.telegram.handlers import without_bot_mention
+from valkommen.channels.telegram.inline import split_prefix
+from valkommen.channels.telegram.limits import RateLimiter, TTLCache
+from valkommen.channels.telegram.rasa_client import RasaClient, RasaUnavailable
+from valkommen.channels.telegram.redact import REDACTED, install_redaction
+from valkommen.channels.telegram.settings import DEFAULT_API_URL, SettingsError, TelegramSettings
 
 
 def test_settings_need_a_token_and_have_defaults():

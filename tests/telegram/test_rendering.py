@@ -6,7 +6,7 @@ import html
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.telegram.rendering import (
+from valkommen.channels.telegram.rendering import (
     CALLBACK_DATA_LIMIT,
     MESSAGE_LIMIT,
     PayloadKeys,

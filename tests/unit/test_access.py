@@ -6,9 +6,9 @@ import zlib
 
 import pytest
 
-from bot.access import exposure_problem, is_loopback, is_public, presented_token, refusal
-from bot.action_server import BodyTooLarge, inflate
-from bot.server import serving_arguments
+from valkommen.server.access import exposure_problem, is_loopback, is_public, presented_token, refusal
+from valkommen.server.action_server import BodyTooLarge, inflate
+from valkommen.server.rasa_server import serving_arguments
 
 
 @pytest.mark.parametrize("method, path", [("POST", "/webhooks/rest/webhook"), ("GET", "/"), ("OPTIONS", "/webhooks/rest/webhook")])

@@ -11,14 +11,14 @@ import spacy
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.languages import SUPPORTED_LANGUAGES
-from bot.nlu.emergency import normalise
-from bot.nlu.place_finder import build_place_nlp, find_places
-from bot.nlu.safety import safety_topic
-from bot.nlu.spacy_tokenizer import (
+from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.emergency import normalise
+from valkommen.nlu.place_finder import build_place_nlp, find_places
+from valkommen.core.safety import safety_topic
+from valkommen.nlu.spacy_tokenizer import (
     LONGEST_PIECE, MAX_CHARS, LanguageAwareSpacyTokenizer, bounded_pieces, make_doc, spacy_code,
 )
-from bot.places import load_directory
+from valkommen.core.places import load_directory
 
 NLU = Path(__file__).resolve().parents[2] / "bot" / "nlu"
 HOSTILE = {

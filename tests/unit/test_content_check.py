@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 
 import yaml
 
-from bot.content_check import check, main, placeholders
-from bot.i18n import load_catalogue
+from tools.content_check import check, main, placeholders
+from valkommen.core.locales import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "boras_facts.md"

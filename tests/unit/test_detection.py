@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pytest
 
-from bot.nlu.detection import LanguageIdentifier, LinguaScorer, NgramClassifier, dominant_script, without_swedish_terms
+from valkommen.nlu.detection import LanguageIdentifier, LinguaScorer, NgramClassifier, dominant_script, without_swedish_terms
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.languages import SUPPORTED_LANGUAGES
-from bot.nlu.emergency import load_phrases, matching_phrase, normalise
-from bot.nlu.safety import safety_topic
-from bot.nlu.safety_override import SafetyOverride
+from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.emergency import load_phrases, matching_phrase, normalise
+from valkommen.core.safety import safety_topic
+from valkommen.nlu.safety_override import SafetyOverride
 
 CASES = yaml.safe_load((Path(__file__).resolve().parents[1] / "nlu" / "emergency_cases.yml").read_text(encoding="utf-8"))
 

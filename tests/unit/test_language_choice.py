@@ -1,6 +1,6 @@
 """Which language a reply is written in."""
 
-from bot.language_choice import choose_reply_language
+from valkommen.core.language_choice import choose_reply_language
 
 
 def test_a_confident_detection_decides():

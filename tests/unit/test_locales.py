@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.i18n import LocaleError, load_catalogue
-from bot.languages import SELECTABLE_LANGUAGES
+from valkommen.core.locales import LocaleError, load_catalogue
+from valkommen.core.languages import SELECTABLE_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.languages import SUPPORTED_LANGUAGES
+from valkommen.core.languages import SUPPORTED_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_INTENTS = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]

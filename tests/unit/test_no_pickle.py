@@ -18,12 +18,12 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 
-from bot.nlu import topic_model
-from bot.nlu.detection import NgramClassifier
-from bot.nlu.language_detector import LanguageDetector, load_ngram_classifier, save_ngram_classifier
-from bot.nlu.model_files import ModelFileError
-from bot.nlu.topic_classifier import TopicClassifier
-from bot.nlu.topic_model import TopicModel
+from valkommen.nlu import topic_model
+from valkommen.nlu.detection import NgramClassifier
+from valkommen.nlu.language_detector import LanguageDetector, load_ngram_classifier, save_ngram_classifier
+from valkommen.nlu.model_files import ModelFileError
+from valkommen.nlu.topic_classifier import TopicClassifier
+from valkommen.nlu.topic_model import TopicModel
 from tests.unit.test_topic_model import EXAMPLES
 
 LANGUAGE_EXAMPLES = [

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.payloads import (
+from valkommen.server.payloads import (
     MAX_TEXT_CHARS, UNREADABLE_LOCATION, clean_metadata, payload_problem, problem_status, typed_payload_problem,
 )
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.place_lookup import (
+from valkommen.core.place_lookup import (
     BAD_LOCATION, DISTRICT, NAMED, NEARBY, NEAREST, OUTSIDE, PAGE, POSTCODE_OUTSIDE, POSTCODE_UNKNOWN,
     district_buttons, render, resolve,
 )
-from bot.nlu.place_finder import build_place_nlp, find_places
-from bot.places import PlacesDataError, load_directory
+from valkommen.nlu.place_finder import build_place_nlp, find_places
+from valkommen.core.places import PlacesDataError, load_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 

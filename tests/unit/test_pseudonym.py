@@ -1,4 +1,4 @@
-"""bot/pseudonym.py: keyed, stable, never the raw id."""
+"""valkommen/core/pseudonym.py: keyed, stable, never the raw id."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
-from bot import pseudonym
-from bot.pseudonym import pseudonymous_id
+from valkommen.core import pseudonym
+from valkommen.core.pseudonym import pseudonymous_id
 
 
 @pytest.fixture(autouse=True)

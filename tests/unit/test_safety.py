@@ -8,9 +8,9 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.languages import SUPPORTED_LANGUAGES
-from bot.nlu.safety import CRISIS_SUPPORT, VIOLENCE_SUPPORT, carries_risk_word, load_terms, safety_topic
-from bot.nlu.safety_override import SafetyOverride
+from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.safety import CRISIS_FILE, CRISIS_SUPPORT, VIOLENCE_SUPPORT, carries_risk_word, load_terms, safety_topic
+from valkommen.nlu.safety_override import SafetyOverride
 
 CASES = yaml.safe_load((Path(__file__).resolve().parents[1] / "nlu" / "crisis_cases.yml").read_text(encoding="utf-8"))
 SAFETY_TOPICS = {CRISIS_SUPPORT, VIOLENCE_SUPPORT, "emergency"}
@@ -61,7 +61,7 @@ def test_guards_keep_everyday_phrases_out(text):
 def test_every_language_has_risk_words_and_phrases():
     terms = load_terms()
     assert all(terms.phrases[topic] for topic in SAFETY_TOPICS)
-    raw = yaml.safe_load((Path(__file__).resolve().parents[2] / "bot" / "nlu" / "crisis_terms.yml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(CRISIS_FILE.read_text(encoding="utf-8"))
     for section in (CRISIS_SUPPORT, VIOLENCE_SUPPORT, "risk_words", "guards"):
         assert set(raw[section]) >= set(SUPPORTED_LANGUAGES), section
 

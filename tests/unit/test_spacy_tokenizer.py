@@ -2,7 +2,7 @@
 
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.spacy_tokenizer import LanguageAwareSpacyTokenizer
+from valkommen.nlu.spacy_tokenizer import LanguageAwareSpacyTokenizer
 
 
 def tokens(text: str, language):

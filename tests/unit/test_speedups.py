@@ -1,4 +1,4 @@
-"""bot/speedups.py: Rasa's per-message costs cut without changing what Rasa accepts or stores."""
+"""valkommen/server/speedups.py: Rasa's per-message costs cut without changing what Rasa accepts or stores."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from sqlalchemy import create_engine, text
 
-from bot import speedups
+from valkommen.server import speedups
 
 speedups.install()
 VALID_REPLY = {"events": [{"event": "slot", "name": "language", "value": "sv"}], "responses": [{"text": "Hej"}]}

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.nlu.topic_model import TopicModel
+from valkommen.nlu.topic_model import TopicModel
 
 EXAMPLES = {
     "preschool": ["hur söker jag förskola", "förskoleplats till min dotter", "när kan barnet börja på förskolan",

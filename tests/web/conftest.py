@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.servers import OUTPUT, ROOT, Servers
+from tools.servers import OUTPUT, ROOT, Servers
 
 SHOTS = OUTPUT / "web"
 CHROMIUM = "/usr/bin/chromium"
@@ -24,11 +24,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def demo_url(servers: Servers, web_origin: str) -> Iterator[str]:
-    """The demo page server (``python -m bot.web.serve``) on the origin Rasa allows, talking to the real Rasa."""
+    """The demo page server (``python -m valkommen.channels.web.serve``) on the origin Rasa allows, talking to the real Rasa."""
     port = urlparse(web_origin).port
     OUTPUT.mkdir(exist_ok=True)
     log = open(OUTPUT / "web-demo.log", "wb")
-    args = [sys.executable, "-m", "bot.web.serve", "--host", "127.0.0.1", "--port", str(port), "--rasa-url", servers.rasa_url]
+    args = [sys.executable, "-m", "valkommen.channels.web.serve", "--host", "127.0.0.1", "--port", str(port), "--rasa-url", servers.rasa_url]
     process = subprocess.Popen(args, cwd=ROOT, env=servers.env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

@@ -9,9 +9,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from bot.places import load_places
-from bot.web.measure import widget_sizes
-from tests.servers import ROOT
+from valkommen.core.places import load_places
+from bench.widget_measure import widget_sizes
+from tools.servers import ROOT
 from tests.web.helpers import ask, bot_count, bot_texts, open_widget, user_texts, wait_for_reply
 
 VENUE_LANDED = "share_location" in (ROOT / "domain.yml").read_text(encoding="utf-8")

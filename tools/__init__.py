@@ -1,0 +1,1 @@
+"""Maintainer tools: NLU evaluation, content check, simulated traffic, local servers for tests and benchmarks."""

@@ -1,0 +1,1 @@
+"""Channels: they translate between a platform and the Rasa REST channel, nothing else."""

@@ -1,0 +1,257 @@
+"""Handlers: one per concern. Each turns a Telegram update into a Rasa message or a local reply."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from typing import Any, Dict, List, Optional
+
+from telegram import Bot, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
+from valkommen.core.pseudonym import pseudonymous_id
+from valkommen.channels.telegram.delivery import deliver
+from valkommen.channels.telegram.limits import KeptMessage
+from valkommen.channels.telegram.rasa_client import RasaUnavailable
+from valkommen.channels.telegram.rendering import TextOut, asks_location, remove_location_keyboard, render
+from valkommen.channels.telegram.services import Services, services
+
+LOGGER = logging.getLogger(__name__)
+PLATFORM = "telegram"
+CHANGE_LANGUAGE = re.compile(r'^/change_language\{"language":\s*"([A-Za-z-]+)"\}$')
+DEEP_LINK = re.compile(r"^([a-z][a-z_]*)_([a-z]{2,3}(?:-easy)?)$")
+LANGUAGE_KEY = "language"
+LOCATION_KEYBOARD = "location_keyboard"  # user_data flag: the share-location keyboard is shown
+
+
+def sender_id(update: Update) -> str:
+    """The pseudonymous Rasa sender id of the update's user."""
+    return pseudonymous_id(PLATFORM, update.effective_user.id)
+
+
+def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language of the bot's own lines: the user's explicit choice, Telegram's language, Swedish."""
+    chosen = context.user_data.get(LANGUAGE_KEY) if context.user_data is not None else None
+    user = update.effective_user
+    telegram = normalise_language(user.language_code) if user else None
+    return chosen or telegram or SOURCE_LANGUAGE
+
+
+async def known_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Like ``user_language``, but asks Rasa for the conversation's language before falling back to Swedish."""
+    chosen = context.user_data.get(LANGUAGE_KEY) if context.user_data is not None else None
+    user = update.effective_user
+    language = chosen or (normalise_language(user.language_code) if user else None)
+    if language is None and user is not None:
+        language = normalise_language(await services(context).rasa.conversation_language(sender_id(update)))
+    return language or SOURCE_LANGUAGE
+
+
+def local_text(svc: Services, key: str, language: str, **values: Any) -> TextOut:
+    """An interface string from the locales as an escaped text message."""
+    text = svc.catalogue.interface(key, language)
+    return TextOut(html.escape(text.format(**values) if values else text))
+
+
+def remember_language(payload: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Notes the language a change_language payload picks, for the bot's own lines."""
+    match = CHANGE_LANGUAGE.match(payload)
+    language = normalise_language(match.group(1)) if match else None
+    if language and context.user_data is not None:
+        context.user_data[LANGUAGE_KEY] = language
+
+
+async def reply_local(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: Any) -> None:
+    """Answers with one interface string in the user's language."""
+    svc = services(context)
+    await deliver(context.bot, update.effective_chat.id, [local_text(svc, key, await known_language(update, context), **values)])
+
+
+async def converse(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    extra_metadata: Optional[Dict[str, Any]] = None,
+    show: bool = True,
+) -> None:
+    """Sends ``text`` to Rasa for this user and renders the replies (if ``show``).
+
+    Over the flood limit: one warning, then silence. Rasa unavailable: the message is kept
+    and delivered when Rasa is back; the user is told so at once.
+    """
+    svc = services(context)
+    chat_id = update.effective_chat.id
+    user = update.effective_user
+    language = user_language(update, context)
+    allowed, warn = svc.limiter.allow(user.id)
+    if not allowed:
+        if warn:
+            LOGGER.info("flood limit reached by %s", sender_id(update))
+            await deliver(context.bot, chat_id, [local_text(svc, "telegram_slow_down", language)])
+        return
+    sender = sender_id(update)
+    metadata: Dict[str, Any] = {"channel": PLATFORM, "language": user.language_code, **(extra_metadata or {})}
+    async with svc.lock(chat_id):
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:
+            pass
+        try:
+            replies = await svc.rasa.send(sender, text, metadata)
+        except RasaUnavailable as error:
+            LOGGER.warning("Rasa unavailable (%s); message of %s kept for redelivery", error, sender)
+            svc.pending.keep(KeptMessage(chat_id, sender, text, metadata, language))
+            await deliver(context.bot, chat_id, [local_text(svc, "telegram_kept", language)])
+            return
+        if show:
+            if any(isinstance(r.get("custom"), dict) and "venue" in r["custom"] for r in replies):
+                # The venue's own line in the answer's language: the conversation's, as Rasa chose it.
+                language = normalise_language(await svc.rasa.conversation_language(sender)) or language
+            await send_replies(context.bot, svc, chat_id, replies, language, context.user_data)
+
+
+async def send_replies(
+    bot: Bot, svc: Services, chat_id: int, replies: List[Dict[str, Any]], language: str,
+    user_data: Optional[Dict[str, Any]] = None,
+) -> None:
+    """Renders and sends Rasa's replies; an empty answer becomes the "unavailable" line.
+
+    The share-location keyboard stays until the next plain answer takes it away.
+    """
+    items = render(replies, svc.catalogue, language, svc.keys)
+    if not items:
+        items = [local_text(svc, "unavailable", language)]
+    if user_data is not None:
+        if asks_location(items):
+            user_data[LOCATION_KEYBOARD] = True
+        elif user_data.get(LOCATION_KEYBOARD) and remove_location_keyboard(items):
+            user_data.pop(LOCATION_KEYBOARD, None)
+    await deliver(bot, chat_id, items)
+
+
+async def flush_pending(bot: Bot, svc: Services) -> int:
+    """Delivers kept messages, oldest first, until Rasa fails again; returns how many went through."""
+    delivered = 0
+    while (kept := svc.pending.peek()) is not None:
+        try:
+            replies = await svc.rasa.send(kept.sender, kept.text, kept.metadata)
+        except RasaUnavailable:
+            break
+        svc.pending.pop()
+        await send_replies(bot, svc, kept.chat_id, replies, kept.language)
+        delivered += 1
+    if delivered:
+        LOGGER.info("delivered %d kept message(s)", delivered)
+    return delivered
+
+
+def without_bot_mention(text: str) -> str:
+    """'/thanks@valkommen_bot' (a command in a group) -> '/thanks'; other text unchanged."""
+    if not text.startswith("/"):
+        return text
+    command, space, rest = text.partition(" ")
+    if "@" in command and "{" not in command:
+        command = command.split("@", 1)[0]
+    return f"{command}{space}{rest}"
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message: to Rasa, replies back."""
+    await converse(update, context, without_bot_mention(update.effective_message.text))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An inline-keyboard press: its payload goes to Rasa as the message."""
+    query = update.callback_query
+    svc = services(context)
+    payload = svc.keys.payload_for(query.data or "")
+    try:
+        await query.answer()
+    except TelegramError:
+        pass
+    if payload is None:
+        await reply_local(update, context, "telegram_button_expired")
+        return
+    if payload.startswith("/feedback") and query.message is not None:
+        try:  # one vote per answer: the thumbs disappear once pressed
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError:
+            pass
+    remember_language(payload, context)
+    await converse(update, context, payload)
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location: '/share_location' with metadata.location."""
+    location = update.effective_message.location
+    await converse(update, context, "/share_location", {"location": {"lat": location.latitude, "lon": location.longitude}})
+
+
+async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice, documents...: say what the assistant can read."""
+    await reply_local(update, context, "telegram_unsupported")
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message: ask for a new message instead (live-location updates are ignored)."""
+    if update.effective_message.location is not None or update.effective_user is None:
+        return
+    await reply_local(update, context, "telegram_edited")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: welcome and language choice; a deep link <topic>_<lang> opens that topic in that language."""
+    svc = services(context)
+    argument = context.args[0] if context.args else ""
+    match = DEEP_LINK.match(argument)
+    language = normalise_language(match.group(2)) if match else None
+    if match and match.group(1) in svc.catalogue.topics and language in svc.catalogue.locales:
+        payload = json.dumps({"language": language}, separators=(",", ":"))
+        remember_language(f"/change_language{payload}", context)
+        await converse(update, context, f"/change_language{payload}", show=False)
+        await converse(update, context, f"/{match.group(1)}")
+        return
+    await converse(update, context, "/greet")
+    await converse(update, context, "/change_language")
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/language: the language buttons."""
+    await converse(update, context, "/change_language")
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/topics: the topic menu."""
+    await converse(update, context, "/help")
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: what the bot does and its commands."""
+    await reply_local(update, context, "telegram_help")
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: what is stored, for how long, and how to delete it."""
+    await reply_local(update, context, "telegram_privacy", days=services(context).settings.retention_days)
+
+
+async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/delete: deletes the user's conversation on the Rasa server."""
+    svc = services(context)
+    try:
+        deleted = await svc.rasa.delete_conversation(sender_id(update))
+    except RasaUnavailable:
+        deleted = False
+    if deleted and context.user_data is not None:
+        context.user_data.clear()
+    await reply_local(update, context, "telegram_deleted" if deleted else "telegram_delete_failed")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs a failed update without its content; the bot keeps running."""
+    LOGGER.error("update failed: %s", type(context.error).__name__, exc_info=context.error)

@@ -1,0 +1,61 @@
+"""Terminal chat with the running assistant over Rasa's REST channel (``make chat``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import uuid
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+from valkommen.core.locales import default_catalogue
+from valkommen.core.languages import normalise_language
+
+
+def send(client: httpx.Client, url: str, sender: str, text: str, language: Optional[str]) -> List[Dict[str, Any]]:
+    """Sends one message to the REST channel and returns Rasa's replies."""
+    payload = {"sender": sender, "message": text, "metadata": {"channel": "cli", "language": language}}
+    response = client.post(f"{url}/webhooks/rest/webhook", json=payload)
+    response.raise_for_status()
+    return response.json()
+
+
+def show(replies: List[Dict[str, Any]]) -> List[str]:
+    """Prints replies; returns the payloads of the buttons, numbered from 1."""
+    payloads: List[str] = []
+    for reply in replies:
+        if reply.get("text"):
+            print(f"\n{reply['text']}")
+        for button in reply.get("buttons") or []:
+            payloads.append(button["payload"])
+            print(f"  [{len(payloads)}] {button['title']}")
+    return payloads
+
+
+def main() -> int:
+    """Reads lines from the terminal; a number presses the button with that number."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default=f"http://localhost:{os.environ.get('RASA_PORT', '5005')}")
+    args = parser.parse_args()
+    language = normalise_language(os.environ.get("LANG"))
+    sender = f"cli-{uuid.uuid4().hex}"
+    payloads: List[str] = []
+    with httpx.Client(timeout=30.0) as client:
+        while True:
+            try:
+                line = input("\n> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+            if line.isdigit() and 0 < int(line) <= len(payloads):
+                line = payloads[int(line) - 1]
+            try:
+                payloads = show(send(client, args.url, sender, line, language))
+            except httpx.HTTPError:
+                print(default_catalogue().interface("unavailable", language), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

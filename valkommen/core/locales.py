@@ -1,0 +1,266 @@
+"""The one locale loader: answers and interface strings from ``locales/``.
+
+Used by the actions, the channels' own strings, the content check and the report.
+It imports neither Rasa nor Telegram.
+"""
+
+from __future__ import annotations
+
+from valkommen.core.paths import ROOT
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Mapping, Optional
+
+import yaml
+
+from valkommen.core.languages import SELECTABLE_LANGUAGES, SOURCE_LANGUAGE
+
+DEFAULT_LOCALES_DIR = ROOT / "locales"
+TOPICS_FILE = "topics.yml"
+FACTS_FILE = "facts.yml"
+#: A reference to a named fact (or, in interface strings, a value filled in by the caller).
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+#: Unicode direction isolates: a left-to-right run (a phone number) inside right-to-left text.
+LRI, PDI = "\u2066", "\u2069"
+# One newline between the parts of an answer: Rasa's REST channel splits a text at blank
+# lines into separate messages, and an answer must stay one forwardable message.
+PART_SEPARATOR = "\n"
+
+
+class LocaleError(ValueError):
+    """A locale or topic file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One council topic: its program area, official source and last-checked date."""
+
+    id: str
+    area: str
+    source: str
+    checked: dt.date
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A phone number, e-mail address or URL stated to users, with where and when it was read."""
+
+    name: str
+    value: str
+    source: str
+    read: dt.date
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer in one language and whether a human reviewed the translation."""
+
+    text: str
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Everything a user reads in one language."""
+
+    code: str
+    name: str
+    direction: str
+    answers: Mapping[str, Answer]
+    interface: Mapping[str, str]
+    topic_titles: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class RenderedAnswer:
+    """A topic answer ready to send, with how it was produced."""
+
+    topic: str
+    text: str
+    language: str  # the language the user gets the interface lines in
+    answer_language: str  # the language the answer body is written in
+    translated: bool
+    reviewed: bool
+    direction: str
+
+
+class Catalogue:
+    """All locales and the topic catalogue, with the missing-translation fallback."""
+
+    def __init__(
+        self, locales: Mapping[str, Locale], topics: Mapping[str, Topic], facts: Optional[Mapping[str, Fact]] = None
+    ) -> None:
+        if SOURCE_LANGUAGE not in locales:
+            raise LocaleError(f"the source language locale {SOURCE_LANGUAGE}.yml is missing")
+        self.locales = dict(locales)
+        self.topics = dict(topics)
+        self.facts = dict(facts or {})
+
+    def locale(self, language: Optional[str]) -> Locale:
+        """The locale of ``language``, or the source language's if there is none."""
+        return self.locales.get(language or "", self.locales[SOURCE_LANGUAGE])
+
+    def interface(self, key: str, language: Optional[str]) -> str:
+        """An interface string in ``language``, falling back to the source language."""
+        text = self.locale(language).interface.get(key)
+        if text is None:
+            text = self.locales[SOURCE_LANGUAGE].interface.get(key)
+        if text is None:
+            raise LocaleError(f"interface string {key!r} is missing in {SOURCE_LANGUAGE}.yml")
+        return text
+
+    def topic_title(self, topic: str, language: Optional[str]) -> str:
+        """The short title of a topic (used on buttons) in ``language``."""
+        title = self.locale(language).topic_titles.get(topic)
+        if title is None:
+            title = self.locales[SOURCE_LANGUAGE].topic_titles.get(topic, topic)
+        return title
+
+    def answer(self, topic: str, language: Optional[str]) -> RenderedAnswer:
+        """The answer to ``topic`` in ``language``, self-contained and ending with its source.
+
+        A missing translation gives the Swedish answer after a line, in the user's
+        language, saying it is not translated yet.
+        """
+        if topic not in self.topics:
+            raise LocaleError(f"unknown topic {topic!r}: not in {TOPICS_FILE}")
+        user_locale = self.locale(language)
+        answer = user_locale.answers.get(topic)
+        body_locale = user_locale
+        lines = []
+        if answer is None:
+            body_locale = self.locales[SOURCE_LANGUAGE]
+            answer = body_locale.answers.get(topic)
+            if answer is None:
+                raise LocaleError(f"topic {topic!r} has no answer in {SOURCE_LANGUAGE}.yml")
+            lines.append(self.interface("not_translated", user_locale.code))
+        meta = self.topics[topic]
+        lines.append(answer.text.strip())
+        lines.append(
+            f"{self.interface('source', user_locale.code)}: {meta.source} "
+            f"({self.interface('checked', user_locale.code)} {meta.checked.isoformat()})"
+        )
+        return RenderedAnswer(
+            topic=topic,
+            text=PART_SEPARATOR.join(lines),
+            language=user_locale.code,
+            answer_language=body_locale.code,
+            translated=body_locale.code == user_locale.code,
+            reviewed=answer.reviewed,
+            direction=user_locale.direction,
+        )
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise LocaleError(f"{path.name} is not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise LocaleError(f"{path.name} must hold a mapping")
+    return data
+
+
+def load_topics(directory: Path) -> Dict[str, Topic]:
+    """Read the topic catalogue ``topics.yml``."""
+    data = _read_yaml(directory / TOPICS_FILE).get("topics") or {}
+    topics = {}
+    for topic_id, entry in data.items():
+        try:
+            checked = entry["checked"]
+            if not isinstance(checked, dt.date):
+                checked = dt.date.fromisoformat(str(checked))
+            topics[topic_id] = Topic(topic_id, entry["area"], entry["source"], checked)
+        except (KeyError, TypeError, ValueError) as error:
+            raise LocaleError(f"topic {topic_id!r} in {TOPICS_FILE}: {error}") from error
+    return topics
+
+
+def load_facts(directory: Path) -> Dict[str, Fact]:
+    """Read the named facts ``facts.yml`` (none if the file is absent)."""
+    path = directory / FACTS_FILE
+    if not path.exists():
+        return {}
+    facts = {}
+    for name, entry in (_read_yaml(path).get("facts") or {}).items():
+        try:
+            read = entry["read"]
+            if not isinstance(read, dt.date):
+                read = dt.date.fromisoformat(str(read))
+            facts[name] = Fact(name, str(entry["value"]), str(entry["source"]), read)
+        except (KeyError, TypeError, ValueError) as error:
+            raise LocaleError(f"fact {name!r} in {FACTS_FILE}: {error}") from error
+    return facts
+
+
+def fill_facts(text: str, facts: Mapping[str, Fact], direction: str, strict: bool) -> str:
+    """``text`` with each ``{name}`` of a fact replaced by its value.
+
+    In right-to-left text the value is wrapped in direction isolates. ``strict``: every
+    placeholder must name a fact (answers); else unknown names are left for ``str.format``.
+    """
+
+    def value(match: "re.Match[str]") -> str:
+        fact = facts.get(match.group(1))
+        if fact is None:
+            if strict:
+                raise LocaleError(f"unknown fact {{{match.group(1)}}} (not in {FACTS_FILE})")
+            return match.group(0)
+        return f"{LRI}{fact.value}{PDI}" if direction == "rtl" else fact.value
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None) -> Locale:
+    """Read one ``<code>.yml`` locale file, with the named ``facts`` filled in."""
+    facts = facts or {}
+    data = _read_yaml(path)
+    code = data.get("code")
+    if code != path.stem:
+        raise LocaleError(f"{path.name} declares code {code!r}, expected {path.stem!r}")
+    direction = data.get("direction")
+    if direction not in ("ltr", "rtl"):
+        raise LocaleError(f"{path.name}: direction must be ltr or rtl")
+    answers = {}
+    for topic, entry in (data.get("answers") or {}).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+            raise LocaleError(f"{path.name}: answer {topic!r} needs a text")
+        if not isinstance(entry.get("reviewed"), bool):
+            raise LocaleError(f"{path.name}: answer {topic!r} needs reviewed: true/false")
+        try:
+            text = fill_facts(entry["text"], facts, direction, strict=True)
+        except LocaleError as error:
+            raise LocaleError(f"{path.name}: answer {topic!r}: {error}") from error
+        answers[topic] = Answer(text, entry["reviewed"])
+    return Locale(
+        code=code,
+        name=str(data.get("name") or code),
+        direction=direction,
+        answers=answers,
+        interface={k: fill_facts(str(v), facts, direction, strict=False) for k, v in (data.get("interface") or {}).items()},
+        topic_titles={k: str(v) for k, v in (data.get("topic_titles") or {}).items()},
+    )
+
+
+def load_catalogue(directory: Optional[Path] = None) -> Catalogue:
+    """Read every selectable language's locale and the topic catalogue from ``directory``."""
+    directory = Path(directory or DEFAULT_LOCALES_DIR)
+    facts = load_facts(directory)
+    locales = {}
+    for code in SELECTABLE_LANGUAGES:
+        path = directory / f"{code}.yml"
+        if path.exists():
+            locales[code] = load_locale(path, facts)
+    return Catalogue(locales, load_topics(directory), facts)
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    """The catalogue from ``$LOCALES_DIR`` (default ``locales/``), read once."""
+    return load_catalogue(Path(os.environ.get("LOCALES_DIR") or DEFAULT_LOCALES_DIR))
