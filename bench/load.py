@@ -42,7 +42,7 @@ import httpx
 
 from tools import default_model
 from valkommen.core.locales import load_catalogue
-from valkommen.nlu.examples import Example, read_examples
+from valkommen.core.examples import Example, read_examples
 from valkommen.server.wait_ready import rasa_ready, wait_ready
 from tools.servers import ROOT, free_port, model_path, server_env, start_actions, start_process, stop
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator, List, Optional
 
 from valkommen.core.locales import load_catalogue
-from valkommen.nlu.examples import read_examples
+from valkommen.core.examples import read_examples
 from valkommen.channels.telegram.settings import TelegramSettings
 from tools.servers import ROOT, running_servers
 from tests.telegram.fake_bot_api import FakeBotApi

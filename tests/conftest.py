@@ -9,7 +9,7 @@ from typing import Iterator, List
 import pytest
 
 from valkommen.core.locales import Catalogue, load_catalogue
-from valkommen.nlu.examples import Example, read_examples
+from valkommen.core.examples import Example, read_examples
 from tools.servers import Servers, free_port, running_servers
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from tools.default_model import DEFAULT_CONFIG, cached_model
 from tools.default_model import train as train_reference
-from valkommen.nlu.examples import Example, read_examples
+from valkommen.core.examples import Example, read_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_OF_SCOPE = "out_of_scope"

@@ -271,7 +271,7 @@ def random_conversations(
 
 def example_texts(topics: Sequence[str]) -> Dict[Tuple[str, str], List[str]]:
     """Question texts per (language, topic) from the NLU training examples."""
-    from valkommen.nlu.examples import read_examples
+    from valkommen.core.examples import read_examples
 
     grouped: Dict[Tuple[str, str], List[str]] = {}
     for example in read_examples(ROOT / "nlu_data" / "nlu"):

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Un
 import httpx
 
 from valkommen.core.languages import base_language
-from valkommen.nlu.examples import Example, read_examples
+from valkommen.core.examples import Example, read_examples
 from valkommen.stats.aggregate import Question
 
 ROOT = Path(__file__).resolve().parents[2]
