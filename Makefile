@@ -46,9 +46,10 @@ retention: install ## Delete tracker events older than RETENTION_DAYS (default 3
 report: install ## Follow-up report (HTML + CSV) from the tracker store into results/report/ (REPORT_ARGS="--lang en")
 	@. scripts/env.sh && $(PY) -m valkommen.stats $(REPORT_ARGS)
 
-bench: install ## Load benchmark: 1/20/50 simulated users vs Rasa's default config (results/bench.md); worst-case texts (results/worst_case.md)
+bench: install ## Load: 1/20/50 users vs Rasa's default (results/bench.md); worst-case texts; cost by conversation length
 	@. scripts/env.sh && $(PY) -m bench.load $(BENCH_ARGS)
 	@. scripts/env.sh && $(PY) -m bench.worst_case
+	@. scripts/env.sh && $(PY) -m bench.conversation_length
 
 audit: ## Known vulnerabilities in the pinned dependencies (pip-audit; decisions in docs/security.md)
 	@scripts/audit.sh
