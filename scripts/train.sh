@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trains the model when the training data, config, domain or custom NLU code changed
-# since the last model (or when there is none). `scripts/train.sh --force` always trains.
+# since the last model (or when there is none). `scripts/train.sh --force` always trains;
+# `scripts/train.sh --check` only says whether the model is up to date (exit status 0/1).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -14,6 +15,11 @@ fingerprint() {
 
 stamp="$MODEL_PATH.sha256"
 want=$(fingerprint)
+if [ "${1:-}" = "--check" ]; then  # exit 0 when the model is up to date, 1 (with the reason) when not
+  [ -f "$MODEL_PATH" ] || { echo "no trained model at $MODEL_PATH: run make train" >&2; exit 1; }
+  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] || { echo "the model at $MODEL_PATH is stale (training data, config or NLU code changed since it was trained): run make train" >&2; exit 1; }
+  exit 0
+fi
 if [ "${1:-}" != "--force" ] && [ -f "$MODEL_PATH" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "==> model is up to date: $MODEL_PATH"
   exit 0

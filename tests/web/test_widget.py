@@ -14,7 +14,6 @@ from bench.widget_measure import widget_sizes
 from tools.servers import ROOT
 from tests.web.helpers import ask, bot_count, bot_texts, open_widget, user_texts, wait_for_reply
 
-VENUE_LANDED = "share_location" in (ROOT / "domain.yml").read_text(encoding="utf-8")
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -88,7 +87,6 @@ def test_quick_reply_sends_its_payload_and_shows_its_title(page, demo_url, catal
     assert catalogue.answer("school", "sv").text in bot_texts(page)
 
 
-@pytest.mark.skipif(not VENUE_LANDED, reason="the meeting-place action is not in the domain yet")
 def test_nearest_meeting_place_is_a_card_with_a_map_link_and_no_coordinates(page, demo_url, shots):
     open_widget(page, f"{demo_url}/norrby.html")
     ask(page, "Var ligger närmaste mötesplats? Jag bor på Norrby")
@@ -100,7 +98,6 @@ def test_nearest_meeting_place_is_a_card_with_a_map_link_and_no_coordinates(page
     page.screenshot(path=str(shots / "venue.png"))
 
 
-@pytest.mark.skipif(not VENUE_LANDED, reason="the meeting-place action is not in the domain yet")
 def test_shared_browser_location_finds_the_nearest_meeting_place(page, demo_url, catalogue):
     open_widget(page, f"{demo_url}/")  # the index page: no meeting place of its own
     ask(page, "Var ligger närmaste mötesplats?")
