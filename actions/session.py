@@ -16,12 +16,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_FEEDBACK_PENDING, SLOT_LANGUAGE, SLOT_LAST_TOPIC
+from valkommen.core.names import (
+    METADATA_CARRIED_OVER, SLOT_CHOSEN_LANGUAGE, SLOT_FEEDBACK_PENDING, SLOT_LANGUAGE, SLOT_LAST_TOPIC,
+)
 
 #: The slots a new session keeps.
 CARRIED_SLOTS = (SLOT_LANGUAGE, SLOT_CHOSEN_LANGUAGE, SLOT_LAST_TOPIC, SLOT_FEEDBACK_PENDING)
 #: Metadata of a carried-over slot event (valkommen/stats leaves such events out of its counts).
-CARRIED_OVER = {"carried_over": True}
+CARRIED_OVER = {METADATA_CARRIED_OVER: True}
 
 
 def carried_slot_events(tracker: Tracker) -> List[EventType]:

@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 import sqlalchemy as sa
 
-from valkommen.stats.events import FALLBACK_ACTION, OUT_OF_SCOPE_ACTION
+from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK
 
 MODEL_METADATA = {"model_id": "simulated", "assistant_id": "valkommen"}
 TURN_SECONDS = 20.0
@@ -60,12 +60,12 @@ def topic_turn(topic: str, text: str, language: str) -> Turn:
 
 def fallback_turn(text: str, language: str) -> Turn:
     """A message below the confidence threshold: the topic fallback."""
-    return Turn(text, "nlu_fallback", FALLBACK_ACTION, language, confidence=0.3)
+    return Turn(text, "nlu_fallback", ACTION_TOPIC_FALLBACK, language, confidence=0.3)
 
 
 def out_of_scope_turn(text: str, language: str) -> Turn:
     """A question outside the topics."""
-    return Turn(text, "out_of_scope", OUT_OF_SCOPE_ACTION, language)
+    return Turn(text, "out_of_scope", ACTION_OUT_OF_SCOPE, language)
 
 
 def feedback_turn(value: str, topic: str, language: str) -> Turn:

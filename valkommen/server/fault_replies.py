@@ -26,16 +26,13 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from valkommen.core.locales import default_catalogue
 from valkommen.core.language_choice import choose_reply_language
+from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
 
 logger = logging.getLogger(__name__)
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
 #: Seconds a custom action may take before the user gets the ``unavailable`` reply.
 DEFAULT_ACTION_TIMEOUT = 10.0
-#: Tracker slots written by the actions (the contract in domain.yml): the conversation's language
-#: and the one the user chose.
-SLOT_LANGUAGE = "language"
-SLOT_CHOSEN_LANGUAGE = "chosen_language"
 #: Conversations (sender ids) with a failed custom action during the request being answered.
 _failed_turns: Dict[str, int] = {}
 

@@ -23,6 +23,9 @@ from typing import Any, Callable, Collection, Dict, FrozenSet, Iterator, List, O
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from valkommen.core.names import (
+    ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK, METADATA_CARRIED_OVER, SLOT_FEEDBACK, SLOT_LANGUAGE, SLOT_MEETING_PLACE,
+)
 from valkommen.core.safety import carries_risk_word
 from valkommen.stats import rows as checked
 
@@ -30,11 +33,6 @@ from valkommen.stats import rows as checked
 FIRST_MONDAY = 4 * 86400
 WEEK_SECONDS = 7 * 86400
 
-FALLBACK_ACTION = "action_topic_fallback"
-OUT_OF_SCOPE_ACTION = "action_out_of_scope"
-SLOT_LANGUAGE = "language"
-SLOT_MEETING_PLACE = "meeting_place"
-SLOT_FEEDBACK = "feedback"
 #: Topic and area ids are written into SQL as literals, so they must look like this.
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Placeholder for a missing value (a message without channel metadata, ...) and for a
@@ -197,7 +195,7 @@ class EventStore:
             f"SELECT type_name, action_name, {self._timestamp()} AS ts, {text_column('sender_id')}, "
             f"{text_column('intent_name')}, CASE WHEN type_name = 'action' THEN NULL ELSE {text_column('data')} END "
             f"FROM events WHERE type_name = 'user' OR (type_name = 'slot' AND action_name IN ('{SLOT_LANGUAGE}', "
-            f"'{SLOT_MEETING_PLACE}', '{SLOT_FEEDBACK}')) OR (type_name = 'action' AND action_name = '{FALLBACK_ACTION}')"
+            f"'{SLOT_MEETING_PLACE}', '{SLOT_FEEDBACK}')) OR (type_name = 'action' AND action_name = '{ACTION_TOPIC_FALLBACK}')"
         )
         insert = self._inserter(connection)
         skipped = 0
@@ -265,7 +263,7 @@ class EventStore:
                 checked.known(fields.meeting_place, self.known.places, UNKNOWN),
             ))
             return
-        if checked.mapping(data.get("metadata")).get("carried_over") is True:
+        if checked.mapping(data.get("metadata")).get(METADATA_CARRIED_OVER) is True:
             return  # a slot a new session carried over (actions/session.py): not a new turn
         value = checked.slot_value(name, data)
         if name == SLOT_FEEDBACK:
@@ -334,7 +332,7 @@ class EventStore:
 
     def fallbacks(self, by_week: bool = True) -> List[Count]:
         """Messages answered by the topic fallback (key ``fallback``)."""
-        return self._counts("stats_turn", "'fallback'", f"name = '{FALLBACK_ACTION}'", {}, by_week)
+        return self._counts("stats_turn", "'fallback'", f"name = '{ACTION_TOPIC_FALLBACK}'", {}, by_week)
 
     def feedback(self, by_week: bool = True) -> List[Count]:
         """👍/👎 given (``SlotSet feedback`` with value up or down), by value."""
@@ -358,7 +356,7 @@ class EventStore:
               WHERE timestamp >= :since {bound}
                 AND (type_name = 'user' OR (type_name = 'action' AND action_name <> 'action_listen'))
             ) AS turns
-            WHERE type_name = 'user' AND next_action IN ('{FALLBACK_ACTION}', '{OUT_OF_SCOPE_ACTION}')
+            WHERE type_name = 'user' AND next_action IN ('{ACTION_TOPIC_FALLBACK}', '{ACTION_OUT_OF_SCOPE}')
         """
         params = {"since": since, "until": until}
         with self.engine.connect().execution_options(stream_results=True) as connection:

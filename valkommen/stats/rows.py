@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Collection, Dict, Optional
 
+from valkommen.core.names import SLOT_FEEDBACK
+
 #: 2000-01-01 and 2100-01-01 UTC: a timestamp outside is not one the servers wrote (it would
 #: also stretch the report over thousands of weeks).
 MIN_TIMESTAMP = 946684800.0
@@ -140,6 +142,6 @@ def user_fields(data: Dict[str, Any]) -> UserFields:
 def slot_value(name: str, data: Dict[str, Any]) -> Optional[str]:
     """The counted value of a ``slot`` event: the text of a text slot, ``value.value`` of feedback."""
     value = data.get("value")
-    if name == "feedback":
+    if name == SLOT_FEEDBACK:
         return text(mapping(value).get("value"))
     return text(value)
