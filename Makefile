@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages train run chat telegram web test unit validate content-check eval retention report bench audit clean
+.PHONY: help install system-packages image train run chat telegram web test unit validate content-check eval retention report bench audit clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ install: ## Create .venv with Python 3.10 and install the pinned dependencies
 
 system-packages: ## Debian packages the tests need (Chromium, Redis, PostgreSQL, nginx)
 	@scripts/system-packages.sh
+
+image: train ## Container image localhost/valkommen:dev (Containerfile; local base from Debian + Python 3.10; rebuilt only when its content changed)
+	@scripts/image.sh
 
 train: install ## Train the model if data, config or NLU code changed
 	@scripts/train.sh
