@@ -57,8 +57,8 @@ bench: install ## Load: 1/20/50 users vs Rasa's default (results/bench.md); wors
 audit: ## Known vulnerabilities in the pinned dependencies (pip-audit; decisions in docs/security.md)
 	@scripts/audit.sh
 
-unit: install ## Unit tests only (no model, no servers)
-	@. scripts/env.sh && $(PY) -m pytest tests/unit -q
+unit: install ## Every test that needs no server, browser or model (pytest -m unit)
+	@. scripts/env.sh && $(PY) -m pytest tests -q -m unit
 
 test: system-packages train ## Everything: validation, unit tests, end-to-end tests on the real servers
 	@. scripts/env.sh && $(PY) -m pytest tests -q

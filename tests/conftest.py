@@ -15,6 +15,31 @@ from tools.servers import Servers, free_port, running_servers
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+#: Fixtures that start real servers, and those that open a browser (tests/conftest.py and the
+#: folders' own conftest files); a test using none of them needs no server: it is a unit test.
+SERVER_FIXTURES = {"servers", "guarded", "make_run", "bot", "deployment", "cluster", "demo_url"}
+BROWSER_FIXTURES = {"page", "browser"}
+KINDS = ("unit", "e2e", "browser", "scaleout", "container")
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Marks every test by what it needs (``make unit`` runs ``-m unit``)."""
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in KINDS):
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        path = str(item.path)
+        if "/reliability/" in path:
+            item.add_marker(pytest.mark.scaleout)
+        elif "/deploy/" in path and "test_manifests" not in path:
+            item.add_marker(pytest.mark.container)
+        elif fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        elif fixtures & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+        else:
+            item.add_marker(pytest.mark.unit)
+
 
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:

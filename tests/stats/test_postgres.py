@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from valkommen.stats.aggregate import Stats, aggregate
 from valkommen.stats.events import EventStore, engine_for
 from tools.simulate_traffic import write_with_tracker_store
 from tests.reliability.helpers import postgres
 from tests.stats.conftest import known_conversations
+
+pytestmark = pytest.mark.e2e
 
 
 def stats_of(url: str, catalogue, now: float) -> Stats:

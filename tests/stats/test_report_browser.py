@@ -10,6 +10,8 @@ from playwright.sync_api import sync_playwright
 from valkommen.stats.cli import build_report
 from tools.servers import OUTPUT
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
