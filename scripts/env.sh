@@ -21,6 +21,9 @@ export REDIS_PASSWORD="${REDIS_PASSWORD:-}"
 # the Rasa server waits at start for its tracker/lock store before exiting with an error.
 export ACTION_TIMEOUT="${ACTION_TIMEOUT:-10}"
 export STORE_WAIT_SECONDS="${STORE_WAIT_SECONDS:-15}"
+# Days tracker events are kept (the retention job deletes older ones); the typed defaults of every
+# setting are in valkommen/core/settings.py (.env.example lists them all).
+export RETENTION_DAYS="${RETENTION_DAYS:-21}"
 export MODEL_PATH="${MODEL_PATH:-$ROOT/models/valkommen.tar.gz}"
 # Web widget: the demo meeting-place pages' port, and the web origins (space- or comma-separated)
 # whose pages may call the Rasa server from a browser (Rasa's --cors). Others get no CORS headers.
