@@ -62,8 +62,8 @@ def test_a_second_retention_run_deletes_nothing_more(sql_store):
     assert texts(sql_store, "a") == ["new"]
 
 
-def test_retention_days_come_from_the_environment_with_a_30_day_default():
-    assert retention.retention_days({}) == 30
+def test_retention_days_come_from_the_environment_with_a_21_day_default():
+    assert retention.retention_days({}) == 21
     assert retention.retention_days({"RETENTION_DAYS": "7"}) == 7
     with pytest.raises(ValueError):
         retention.retention_days({"RETENTION_DAYS": "0"})
@@ -82,7 +82,7 @@ def test_make_retention_uses_the_tracker_store_of_endpoints_yml(tmp_path, monkey
 
     assert retention.main(["--endpoints", str(ROOT / "endpoints.yml")]) == 0
 
-    assert "deleted 3 tracker events older than 30 days" in capsys.readouterr().out
+    assert "deleted 3 tracker events older than 21 days" in capsys.readouterr().out
     assert texts(store, "old") == []
     assert texts(store, "new") == ["new message"]
 

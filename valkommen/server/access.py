@@ -14,6 +14,8 @@ import hmac
 import ipaddress
 from typing import Mapping, Optional
 
+from valkommen.core.settings import Settings
+
 #: (method, path) pairs anyone may call on the Rasa server. OPTIONS (CORS pre-flight) is
 #: allowed on the same paths.
 PUBLIC_ROUTES = frozenset(
@@ -25,7 +27,7 @@ PUBLIC_ROUTES = frozenset(
 )
 
 #: The interface every server binds to unless ``BIND_HOST`` says otherwise.
-DEFAULT_BIND_HOST = "127.0.0.1"
+DEFAULT_BIND_HOST: str = Settings.__fields__["bind_host"].default
 
 
 def is_public(method: str, path: str) -> bool:

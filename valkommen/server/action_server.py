@@ -25,6 +25,7 @@ import sys
 import zlib
 from typing import Any, Optional
 
+from valkommen.core.settings import exit_on_error
 from valkommen.server import access, log_privacy
 from valkommen.server.payloads import action_call_problem
 
@@ -123,8 +124,9 @@ def install(secret: Optional[str]) -> None:
 
 def main() -> None:
     """Runs rasa-sdk's command line with the checks installed (never at debug level)."""
+    config = exit_on_error()  # a bad setting: "error: NAME: ..." and status 2
     log_privacy.guard(sys.argv[1:])
-    secret = os.environ.get("ACTION_SERVER_TOKEN") or None
+    secret = config.reveal("action_server_token")
     if not secret:
         print(
             "error: ACTION_SERVER_TOKEN is not set: the action server answers only callers with this shared "
@@ -132,8 +134,7 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(2)
-    host = os.environ.get("BIND_HOST") or access.DEFAULT_BIND_HOST
-    os.environ["SANIC_HOST"] = host  # rasa-sdk binds to SANIC_HOST (its own default: 0.0.0.0)
+    os.environ["SANIC_HOST"] = config.bind_host  # rasa-sdk binds to SANIC_HOST (its own default: 0.0.0.0)
     install(secret)
     from rasa_sdk.__main__ import main as sdk_main
 

@@ -21,29 +21,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from typing import Any, Dict, List, Mapping, Optional
 
 from valkommen.core.locales import default_catalogue
 from valkommen.core.language_choice import choose_reply_language
 from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
+from valkommen.core.settings import Settings, settings
 
 logger = logging.getLogger(__name__)
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
 #: Seconds a custom action may take before the user gets the ``unavailable`` reply.
-DEFAULT_ACTION_TIMEOUT = 10.0
+DEFAULT_ACTION_TIMEOUT = Settings.__fields__["action_timeout"].default
 #: Conversations (sender ids) with a failed custom action during the request being answered.
 _failed_turns: Dict[str, int] = {}
 
 
 def action_timeout() -> float:
-    """``$ACTION_TIMEOUT`` in seconds, or the default when unset or not a positive number."""
-    try:
-        value = float(os.environ.get("ACTION_TIMEOUT") or DEFAULT_ACTION_TIMEOUT)
-    except ValueError:
-        return DEFAULT_ACTION_TIMEOUT
-    return value if value > 0 else DEFAULT_ACTION_TIMEOUT
+    """``ACTION_TIMEOUT`` of the settings in seconds (positive), default 10."""
+    return settings().action_timeout
 
 
 def record_failure(sender_id: Optional[str]) -> None:

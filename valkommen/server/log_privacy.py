@@ -9,24 +9,27 @@ launchers (valkommen.server.rasa_server, valkommen.server.action_server) therefo
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Mapping, Optional, Sequence
+
+from valkommen.core.settings import load_settings, settings
 
 DEBUG_FLAGS = ("--debug", "-vv")
 
 
-def debug_requested(argv: Sequence[str], env: Mapping[str, str]) -> bool:
-    """Whether these arguments or this environment would make Rasa or rasa-sdk log at DEBUG."""
+def debug_requested(argv: Sequence[str], env: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether these arguments or this environment (default: the process's settings) would make
+    Rasa or rasa-sdk log at DEBUG."""
     if any(arg in DEBUG_FLAGS for arg in argv):
         return True
-    return any((env.get(name) or "").strip().upper() == "DEBUG" for name in ("LOG_LEVEL", "LOG_LEVEL_LIBRARIES"))
+    config = settings() if env is None else load_settings(env)
+    return any((level or "").upper() == "DEBUG" for level in (config.log_level, config.log_level_libraries))
 
 
 def guard(argv: Sequence[str], env: Optional[Mapping[str, str]] = None) -> None:
     """Exits with status 2 when debug logging was asked for without ALLOW_TEXT_IN_LOGS=1."""
-    env = os.environ if env is None else env
-    if debug_requested(argv, env) and env.get("ALLOW_TEXT_IN_LOGS") != "1":
+    config = settings() if env is None else load_settings(env)
+    if debug_requested(argv, env) and not config.allow_text_in_logs:
         print(
             "error: debug logging writes users' messages to the log; refused. "
             "Set ALLOW_TEXT_IN_LOGS=1 to allow it on a development machine.",

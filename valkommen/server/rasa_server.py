@@ -14,11 +14,11 @@ Usage: ``python -m valkommen.server.rasa_server run --model ... --enable-api`` (
 
 from __future__ import annotations
 
-import os
 import sys
 from functools import lru_cache
 from typing import Any, FrozenSet, List, Optional, Tuple
 
+from valkommen.core.settings import exit_on_error, load_settings, settings
 from valkommen.server import access, log_privacy, privacy_api, retention
 from valkommen.server.payloads import clean_metadata, payload_problem, problem_status, unparsable_body_problem
 
@@ -113,12 +113,15 @@ def _take_option(argv: List[str], names: Tuple[str, ...]) -> Tuple[Optional[str]
 
 
 def serving_arguments(argv: List[str], env: Any = None) -> Tuple[List[str], Optional[str], str]:
-    """``argv`` with the interface made explicit and the token taken out; the token; the interface."""
-    env = os.environ if env is None else env
+    """``argv`` with the interface made explicit and the token taken out; the token; the interface.
+
+    ``env``: a mapping of environment variables to read the settings from (default: the process's).
+    """
+    config = settings() if env is None else load_settings(env)
     token, argv = _take_option(argv, ("--auth-token",))
-    token = token or env.get("RASA_TOKEN") or None
+    token = token or config.reveal("rasa_token")
     interface, argv = _take_option(argv, ("-i", "--interface"))
-    interface = interface or env.get("BIND_HOST") or access.DEFAULT_BIND_HOST
+    interface = interface or config.bind_host
     if argv and argv[0] == "run" and not (len(argv) > 1 and argv[1] == "actions"):
         argv = [*argv, "--interface", interface]
     return argv, token, interface
@@ -126,6 +129,7 @@ def serving_arguments(argv: List[str], env: Any = None) -> Tuple[List[str], Opti
 
 def main() -> None:
     """Runs the ``rasa`` command line with the request checks installed."""
+    exit_on_error()  # a bad setting: "error: NAME: ..." and status 2, before Rasa is imported
     log_privacy.guard(sys.argv[1:])  # no --debug: it would log users' messages
     argv, token, interface = serving_arguments(sys.argv[1:])
     problem = access.exposure_problem(interface, token, "RASA_TOKEN")

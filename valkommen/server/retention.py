@@ -1,6 +1,6 @@
 """Deleting tracker events: the retention job and one sender's whole conversation.
 
-Retention: events older than ``RETENTION_DAYS`` (default 30) are deleted from the SQL tracker
+Retention: events older than ``RETENTION_DAYS`` (default 21) are deleted from the SQL tracker
 store. ``make retention`` (``python -m valkommen.server.retention``) runs it once against the store configured
 in endpoints.yml; the Rasa server (valkommen/server/rasa_server.py) also runs it once at start and then every
 24 hours while it runs (``schedule``), on its own tracker store.
@@ -14,14 +14,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 import time
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
+
+from valkommen.core.settings import Settings, exit_on_error, load_settings, settings
 
 LOGGER = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = 30
+#: Days tracker events are kept: 21 (the privacy issue's figure; it was 30).
+DEFAULT_RETENTION_DAYS: int = Settings.__fields__["retention_days"].default
 #: Seconds between two runs of the retention job inside the Rasa server.
 RUN_EVERY_SECONDS = 24 * 60 * 60
 
@@ -30,13 +32,10 @@ class UnsupportedTrackerStore(RuntimeError):
     """The tracker store is neither Rasa's SQL store nor its in-memory store."""
 
 
-def retention_days(env: Optional[dict] = None) -> int:
-    """``RETENTION_DAYS`` from the environment (default 30); must be a positive integer."""
-    raw = (env if env is not None else os.environ).get("RETENTION_DAYS") or str(DEFAULT_RETENTION_DAYS)
-    days = int(raw)
-    if days < 1:
-        raise ValueError("RETENTION_DAYS must be at least 1")
-    return days
+def retention_days(env: Optional[Mapping[str, str]] = None) -> int:
+    """``RETENTION_DAYS`` of the settings (default 21), read from ``env`` when given; a value that is
+    not a whole number ≥ 1 is a ``SettingsError`` (a ValueError) naming the variable."""
+    return (settings() if env is None else load_settings(env)).retention_days
 
 
 def base_store(store: Any) -> Any:
@@ -163,10 +162,13 @@ def main(argv: Optional[list] = None) -> int:
     """Command line: ``python -m valkommen.server.retention [--endpoints endpoints.yml] [--days N]``."""
     parser = argparse.ArgumentParser(description="Delete tracker events older than RETENTION_DAYS.")
     parser.add_argument("--endpoints", default="endpoints.yml")
-    parser.add_argument("--days", type=int, default=None, help="default: RETENTION_DAYS or 30")
+    parser.add_argument("--days", type=int, default=None, help=f"default: RETENTION_DAYS or {DEFAULT_RETENTION_DAYS}")
     args = parser.parse_args(argv)
+    config = exit_on_error()  # a bad setting: "error: NAME: ..." and status 2
+    if args.days is not None and args.days < 1:
+        parser.error("--days must be at least 1")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    days = args.days if args.days is not None else retention_days()
+    days = args.days if args.days is not None else config.retention_days
     try:
         deleted = run_once(store_from_endpoints(args.endpoints), days)
     except UnsupportedTrackerStore as error:

@@ -12,20 +12,18 @@ state the next turn needs (language, last topic, a pending feedback comment).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+from valkommen.core.settings import Settings, settings
+
 #: User messages in one session before the next message starts a new one.
-DEFAULT_MAX_SESSION_TURNS = 20
+DEFAULT_MAX_SESSION_TURNS = Settings.__fields__["max_session_turns"].default
 _INSTALLED = "_valkommen_session_cap"
 
 
 def max_session_turns() -> int:
-    """``MAX_SESSION_TURNS`` from the environment (at least 2), default 20."""
-    try:
-        return max(2, int(os.environ.get("MAX_SESSION_TURNS") or DEFAULT_MAX_SESSION_TURNS))
-    except ValueError:
-        return DEFAULT_MAX_SESSION_TURNS
+    """``MAX_SESSION_TURNS`` of the settings (at least 2), default 20."""
+    return settings().max_session_turns
 
 
 def user_turns(events: Any) -> int:

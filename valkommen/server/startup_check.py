@@ -14,9 +14,11 @@ import sys
 import time
 from typing import Any, List, Optional
 
+from valkommen.core.settings import Settings, settings
+
 #: Exit status when a store is unreachable at start.
 EXIT_STORE_UNREACHABLE = 3
-DEFAULT_WAIT_SECONDS = 15.0
+DEFAULT_WAIT_SECONDS = Settings.__fields__["store_wait_seconds"].default
 
 
 def _option(argv: List[str], name: str, default: str) -> str:
@@ -107,10 +109,7 @@ def check_stores_or_exit(argv: Optional[List[str]] = None) -> None:
     endpoints_file = _option(argv, "--endpoints", "endpoints.yml")
     if not os.path.exists(endpoints_file):
         return  # Rasa reports a missing endpoints file itself
-    try:
-        wait = float(os.environ.get("STORE_WAIT_SECONDS") or DEFAULT_WAIT_SECONDS)
-    except ValueError:
-        wait = DEFAULT_WAIT_SECONDS
+    wait = settings().store_wait_seconds
     deadline = time.monotonic() + wait
     while True:
         problems = store_problems(endpoints_file)

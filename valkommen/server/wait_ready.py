@@ -6,17 +6,18 @@ Usage: python -m valkommen.server.wait_ready RASA_URL ACTION_URL [--timeout SECO
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from typing import Callable, Optional
 
 import httpx
 
+from valkommen.core.settings import settings
+
 
 def rasa_ready(url: str, token: Optional[str] = None) -> bool:
     """Whether the Rasa server at ``url`` is up with a model loaded (``token``: default RASA_TOKEN)."""
-    token = token or os.environ.get("RASA_TOKEN") or None
+    token = token or settings().reveal("rasa_token")
     try:
         headers = {"Authorization": f"Bearer {token}"} if token else None
         response = httpx.get(f"{url}/status", headers=headers, timeout=2.0)
