@@ -7,9 +7,9 @@ It imports neither Rasa nor Telegram.
 from __future__ import annotations
 
 from valkommen.core.paths import ROOT
+from valkommen.core.settings import settings
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -263,4 +263,4 @@ def load_catalogue(directory: Optional[Path] = None) -> Catalogue:
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
     """The catalogue from ``$LOCALES_DIR`` (default ``locales/``), read once."""
-    return load_catalogue(Path(os.environ.get("LOCALES_DIR") or DEFAULT_LOCALES_DIR))
+    return load_catalogue(settings().locales_dir)

@@ -10,9 +10,9 @@ duplicate id stop the loader with a PlacesDataError naming the file and the entr
 from __future__ import annotations
 
 from valkommen.core.paths import ROOT
+from valkommen.core.settings import settings
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -270,8 +270,9 @@ def _check(directory: PlaceDirectory, source: Path) -> None:
 
 def load_directory(path: Optional[Path] = None, districts_path: Optional[Path] = None) -> PlaceDirectory:
     """Reads and validates the places (YAML or GeoJSON) and the districts."""
-    path = Path(path or os.environ.get("PLACES_FILE") or DEFAULT_FILE)
-    districts_path = Path(districts_path or os.environ.get("DISTRICTS_FILE") or DEFAULT_FILE)
+    config = settings()
+    path = Path(path or config.places_file)
+    districts_path = Path(districts_path or config.districts_file)
     data = _read(path)
     places = _geojson_places(data, path) if "features" in data or data.get("type") else _yaml_places(data, path)
     district_data = data if "districts" in data else _read(districts_path)

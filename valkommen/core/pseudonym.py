@@ -7,6 +7,7 @@ The key is ``PSEUDONYM_KEY`` from the environment; when it is unset, a random ke
 from __future__ import annotations
 
 from valkommen.core.paths import ROOT
+from valkommen.core.settings import settings
 
 import hashlib
 import hmac
@@ -49,6 +50,7 @@ def pseudonymous_id(platform: str, user_id: Union[str, int]) -> str:
 
     The same user on the same platform always gets the same id; the raw id cannot be read back.
     """
-    key = pseudonym_key(os.environ.get("PSEUDONYM_KEY") or None, os.environ.get("PSEUDONYM_KEY_FILE") or None)
+    config = settings()
+    key = pseudonym_key(config.reveal("pseudonym_key"), str(config.pseudonym_key_file))
     message = f"{platform}:{user_id}".encode("utf-8")
     return f"{platform}-{hmac.new(key, message, hashlib.sha256).hexdigest()[:32]}"
