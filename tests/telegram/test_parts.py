@@ -21,7 +21,7 @@ def test_settings_need_a_token_and_have_defaults():
         TelegramSettings.from_env({})
     settings = TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:abc"})
     assert settings.api_url == DEFAULT_API_URL and settings.webhook_url is None
-    assert settings.rasa_url == "http://localhost:5005" and settings.retention_days == 30
+    assert settings.rasa_url == "http://localhost:5005" and settings.retention_days == 21
     assert "1:abc" not in repr(settings)
 
 
@@ -31,6 +31,13 @@ def test_settings_read_every_variable():
     settings = TelegramSettings.from_env(env)
     assert (settings.api_url, settings.rasa_url, settings.rasa_token) == ("http://api.local/bot", "http://rasa:5005", "secret")
     assert settings.webhook_url == "https://bot.example/telegram" and settings.retention_days == 14
+
+
+def test_a_malformed_telegram_setting_names_the_variable():
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_PORT: must be a TCP port number"):
+        TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_WEBHOOK_PORT": "port"})
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN: is not set"):
+        TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "  "})
 
 
 def test_the_flood_limit_warns_once_per_window():

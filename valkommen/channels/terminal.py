@@ -12,6 +12,7 @@ import httpx
 
 from valkommen.core.locales import default_catalogue
 from valkommen.core.languages import normalise_language
+from valkommen.core.settings import exit_on_error
 
 
 def send(client: httpx.Client, url: str, sender: str, text: str, language: Optional[str]) -> List[Dict[str, Any]]:
@@ -36,10 +37,11 @@ def show(replies: List[Dict[str, Any]]) -> List[str]:
 
 def main() -> int:
     """Reads lines from the terminal; a number presses the button with that number."""
+    config = exit_on_error()  # a bad setting: "error: NAME: ..." and status 2
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default=f"http://localhost:{os.environ.get('RASA_PORT', '5005')}")
+    parser.add_argument("--url", default=config.rasa_url, help="the Rasa server (default: RASA_URL)")
     args = parser.parse_args()
-    language = normalise_language(os.environ.get("LANG"))
+    language = normalise_language(os.environ.get("LANG"))  # the terminal's own locale, not a project setting
     sender = f"cli-{uuid.uuid4().hex}"
     payloads: List[str] = []
     with httpx.Client(timeout=30.0) as client:

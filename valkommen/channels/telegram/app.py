@@ -122,8 +122,9 @@ def main() -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     try:
         settings = TelegramSettings.from_env()
-    except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except SettingsError as error:  # names the variable: "error: TELEGRAM_BOT_TOKEN: ..."
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
         return 2
     application = build_application(settings)
     LOGGER.info("Telegram bot starting (%s mode, Rasa at %s)", "webhook" if settings.webhook_url else "polling", settings.rasa_url)

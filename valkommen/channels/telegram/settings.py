@@ -1,16 +1,15 @@
-"""Typed settings of the Telegram front end, read from the environment."""
+"""The Telegram front end's settings: its part of the project's settings (valkommen.core.settings)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
-DEFAULT_API_URL = "https://api.telegram.org/bot"
+from valkommen.core.settings import Settings, SettingsError, load_settings, settings
 
+__all__ = ["DEFAULT_API_URL", "SettingsError", "TelegramSettings"]
 
-class SettingsError(ValueError):
-    """A required setting is missing or a value is malformed."""
+DEFAULT_API_URL: str = Settings.__fields__["telegram_api_url"].default
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class TelegramSettings:
     webhook_url: Optional[str] = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
-    retention_days: int = 30
+    retention_days: int = Settings.__fields__["retention_days"].default
     rasa_timeout: float = 4.0  # seconds per attempt
     rasa_attempts: int = 3  # bounded so the user hears back within a few seconds
     retry_interval: float = 10.0  # seconds between redelivery rounds of kept messages
@@ -35,24 +34,24 @@ class TelegramSettings:
     poll_timeout: int = 10  # long-polling timeout of getUpdates
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "TelegramSettings":
-        """Reads the settings; TELEGRAM_BOT_TOKEN is required and has no default."""
-        env = os.environ if env is None else env
-        token = (env.get("TELEGRAM_BOT_TOKEN") or "").strip()
+    def from_settings(cls, config: Settings) -> "TelegramSettings":
+        """The bot's part of the project's settings; TELEGRAM_BOT_TOKEN is required and has no default."""
+        token = config.reveal("telegram_bot_token")
         if not token:
-            raise SettingsError("TELEGRAM_BOT_TOKEN is not set")
-        rasa_url = env.get("RASA_URL") or f"http://localhost:{env.get('RASA_PORT') or 5005}"
-        try:
-            return cls(
-                token=token,
-                rasa_url=rasa_url.rstrip("/"),
-                rasa_token=env.get("RASA_TOKEN") or None,
-                api_url=env.get("TELEGRAM_API_URL") or DEFAULT_API_URL,
-                webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
-                webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
-                webhook_port=int(env.get("TELEGRAM_WEBHOOK_PORT") or 8443),
-                retention_days=int(env.get("RETENTION_DAYS") or 30),
-                rate_limit_messages=int(env.get("TELEGRAM_RATE_LIMIT") or 20),
-            )
-        except ValueError as error:
-            raise SettingsError(f"malformed Telegram setting: {error}") from error
+            raise SettingsError(["TELEGRAM_BOT_TOKEN: is not set (the bot's token from @BotFather)"])
+        return cls(
+            token=token,
+            rasa_url=config.rasa_url or "",
+            rasa_token=config.reveal("rasa_token"),
+            api_url=config.telegram_api_url,
+            webhook_url=config.telegram_webhook_url,
+            webhook_listen=config.telegram_webhook_listen,
+            webhook_port=config.telegram_webhook_port,
+            retention_days=config.retention_days,
+            rate_limit_messages=config.telegram_rate_limit,
+        )
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "TelegramSettings":
+        """Reads the settings from ``env`` (default: the process's); a bad value is a SettingsError."""
+        return cls.from_settings(settings() if env is None else load_settings(env))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -18,6 +17,7 @@ from aiohttp import web
 
 from valkommen.core.locales import Catalogue, LocaleError, default_catalogue
 from valkommen.core.places import Place, PlaceDirectory, load_directory
+from valkommen.core.settings import exit_on_error
 from valkommen.channels.web.strings import widget_strings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -131,10 +131,11 @@ def create_app(rasa_url: str, directory: Optional[PlaceDirectory] = None, catalo
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Command line: serve the demo pages until interrupted."""
+    config = exit_on_error()  # a bad setting: "error: NAME: ..." and status 2
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "localhost"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
-    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL") or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}")
+    parser.add_argument("--host", default=config.web_host)
+    parser.add_argument("--port", type=int, default=config.web_port)
+    parser.add_argument("--rasa-url", default=config.rasa_url)
     args = parser.parse_args(argv)
     web.run_app(create_app(args.rasa_url), host=args.host, port=args.port, print=None, access_log=None)
 
