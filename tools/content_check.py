@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import string
 import sys
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.settings import Settings, exit_on_error
 
-DEFAULT_MAX_AGE_DAYS = 365
+DEFAULT_MAX_AGE_DAYS: int = Settings.__fields__["content_max_age_days"].default
 _FORMATTER = string.Formatter()
 
 
@@ -93,10 +93,9 @@ def render(reports: List[LanguageReport]) -> str:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Prints the report; exit status 1 if an answer or string is missing or broken."""
+    config = exit_on_error()  # a bad setting: "error: NAME: ..." and status 2
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--max-age-days", type=int, default=int(os.environ.get("CONTENT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
-    )
+    parser.add_argument("--max-age-days", type=int, default=config.content_max_age_days)
     args = parser.parse_args(argv)
     reports = check(default_catalogue(), dt.date.today(), args.max_age_days)
     print(render(reports))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+from valkommen.core.settings import settings
 from valkommen.server.wait_ready import actions_ready, rasa_ready, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ class Servers:
 
 def model_path() -> Path:
     """The trained model (``make train`` builds it)."""
-    return Path(os.environ.get("MODEL_PATH") or ROOT / "models" / "valkommen.tar.gz")
+    return settings().model_path
 
 
 def start_process(name: str, args: List[str], env: Dict[str, str]) -> subprocess.Popen:

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from valkommen.core.languages import SELECTABLE_LANGUAGES, normalise_language
+from valkommen.core.settings import Settings
 from valkommen.stats.events import CHANNELS, UNKNOWN, Count, EventStore, Unanswered
 from valkommen.stats.suppress import Cell, complementary, primary
 
 #: The seven areas of Borås Stad's Program för ett integrerat samhälle, in report order.
 AREAS: Tuple[str, ...] = ("work", "housing", "education", "participation", "safety", "health", "culture")
-#: Default retention of message texts in days (RETENTION_DAYS overrides it).
-DEFAULT_RETENTION_DAYS = 30
+#: Default retention of message texts in days (RETENTION_DAYS overrides it): the tracker's, 21.
+DEFAULT_RETENTION_DAYS: int = Settings.__fields__["retention_days"].default
 #: How many unanswered questions are listed per language.
 DEFAULT_TOP_QUESTIONS = 20
 

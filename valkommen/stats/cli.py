@@ -2,13 +2,12 @@
 
 Usage: ``python -m valkommen.stats [--db URL] [--out DIR] [--lang sv|en] [--min-group N]
 [--retention-days N] [--rasa-url URL]``. Defaults: TRACKER_STORE_URL, results/report/,
-Swedish, STATS_MIN_GROUP (5), RETENTION_DAYS (30), the offline topic matcher.
+Swedish, STATS_MIN_GROUP (5), RETENTION_DAYS (21), the offline topic matcher.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Optional, Sequence
 import sqlalchemy as sa
 
 from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.settings import Settings, exit_on_error, load_settings, settings
 from valkommen.stats.aggregate import DEFAULT_RETENTION_DAYS, DEFAULT_TOP_QUESTIONS, Stats, aggregate
 from valkommen.stats.editor import link_questions, matcher
 from valkommen.stats.events import EventStore, KnownLabels, StoreError, engine_for
@@ -24,7 +24,7 @@ from valkommen.stats.report import Labels, render_csv, render_html
 from valkommen.stats.suppress import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DB = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+DEFAULT_DB: str = Settings.__fields__["tracker_store_url"].default
 DEFAULT_OUT = ROOT / "results" / "report"
 CSV_NAME = "report.csv"
 
@@ -90,30 +90,25 @@ def store_url(env: Optional[dict] = None) -> str:
     A URL without a scheme is a host (``db.example:5432``) of the TRACKER_DIALECT database
     TRACKER_DB, as in Rasa's SQLTrackerStore; unset means ``var/tracker.db``.
     """
-    env = os.environ if env is None else env
-    url = env.get("TRACKER_STORE_URL") or DEFAULT_DB
+    config = settings() if env is None else load_settings(env)
+    url = config.tracker_store_url
     if "://" in url:
         return url
     host, _, port = url.partition(":")
-    dialect = env.get("TRACKER_DIALECT") or "sqlite"
-    return str(sa.engine.URL.create(dialect, host=host or None, port=int(port) if port else None,
-                                    database=env.get("TRACKER_DB") or "rasa.db"))
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+    return str(sa.engine.URL.create(config.tracker_dialect, host=host or None, port=int(port) if port else None,
+                                    database=config.tracker_db))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Command line entry point."""
+    config = exit_on_error()  # a bad setting: "error: NAME: ..." and status 2
     parser = argparse.ArgumentParser(description="Välkommen follow-up report (HTML + CSV) from the tracker store.")
     parser.add_argument("--db", default=store_url(), help="tracker store URL (default: the servers' TRACKER_STORE_URL)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     parser.add_argument("--lang", default="sv", help="report language (sv, en, ...)")
-    parser.add_argument("--min-group", type=int, default=_env_int("STATS_MIN_GROUP", DEFAULT_THRESHOLD),
+    parser.add_argument("--min-group", type=int, default=config.stats_min_group,
                         help="smallest group of people shown")
-    parser.add_argument("--retention-days", type=int, default=_env_int("RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+    parser.add_argument("--retention-days", type=int, default=config.retention_days,
                         help="message texts older than this are never shown")
     parser.add_argument("--rasa-url", default=None, help="Rasa server for the closest topic (/model/parse)")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP_QUESTIONS, help="unanswered questions per language")

@@ -7,7 +7,6 @@ training examples of the question's language (``nlu_data/nlu/<lang>/<topic>.yml`
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
 
@@ -15,6 +14,7 @@ import httpx
 
 from valkommen.core.languages import base_language
 from valkommen.core.examples import Example, read_examples
+from valkommen.core.settings import settings
 from valkommen.stats.aggregate import Question
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +96,7 @@ def matcher(
 ) -> Union["RasaMatcher", OfflineMatcher]:
     """A RasaMatcher when a server URL is given, else an OfflineMatcher over the NLU examples."""
     if rasa_url:
-        return RasaMatcher(rasa_url, topics, token=os.environ.get("RASA_TOKEN") or None)
+        return RasaMatcher(rasa_url, topics, token=settings().reveal("rasa_token"))
     return OfflineMatcher(read_examples(nlu_dir or ROOT / NLU_DIR), topics)
 
 
