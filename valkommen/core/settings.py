@@ -133,7 +133,7 @@ class Settings(BaseSettings):
         ROOT / "var" / "pseudonym.key", "File holding the pseudonym key when PSEUDONYM_KEY is unset (made, mode 0600, on first use).",
         "a file path", "Privacy")
     allow_text_in_logs: bool = _setting(
-        False, "1 lets the servers start with --debug/LOG_LEVEL=DEBUG, which logs users' messages (development only).",
+        False, "1 lets the servers log at debug level, which writes users' messages to the log (development machines only).",
         "0 or 1", "Privacy")
     log_level: Optional[str] = _setting(
         None, "Log level of Rasa and rasa-sdk (DEBUG is refused unless ALLOW_TEXT_IN_LOGS=1).",
