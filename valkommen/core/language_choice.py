@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Mapping, Optional
 
-from valkommen.core.languages import SOURCE_LANGUAGE, base_language, normalise_language
+from valkommen.core.languages import Registry, registry
 
 #: A detection at least this sure decides the reply language on its own.
 CONFIDENT_DETECTION = 0.7
@@ -15,24 +15,26 @@ def choose_reply_language(
     chosen: Optional[str] = None,
     previous: Optional[str] = None,
     hint: Optional[str] = None,
+    languages: Optional[Registry] = None,
 ) -> str:
     """The language to reply in.
 
     Order: a confident detection of the message itself (kept as the chosen reading
     variant, e.g. easy Swedish, when it is that variant's language); the user's explicit choice;
     the language of the conversation so far; the channel's hint; a weak detection;
-    Swedish.
+    the source language (Swedish). ``languages``: the registry (default: the project's).
     """
-    code = normalise_language(str(detected.get("code"))) if detected else None
+    languages = languages or registry()
+    code = languages.normalise(str(detected.get("code"))) if detected else None
     confidence = float(detected.get("confidence") or 0.0) if detected else 0.0
-    chosen = normalise_language(chosen)
+    chosen = languages.normalise(chosen)
     if code and confidence >= CONFIDENT_DETECTION:
         # A chosen reading variant (easy Swedish) stays while the user writes its language.
-        return chosen if chosen and base_language(chosen) == code else code
+        return chosen if chosen and languages.base(chosen) == code else code
     for candidate in (chosen, previous, hint):
-        normalised = normalise_language(candidate)
+        normalised = languages.normalise(candidate)
         if normalised:
             return normalised
     if code and confidence > 0.0:
         return code
-    return SOURCE_LANGUAGE
+    return languages.source

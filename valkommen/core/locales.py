@@ -18,7 +18,7 @@ from typing import Dict, Mapping, Optional
 
 import yaml
 
-from valkommen.core.languages import SELECTABLE_LANGUAGES, SOURCE_LANGUAGE
+from valkommen.core.languages import SOURCE_LANGUAGE, Language, Registry, registry
 
 DEFAULT_LOCALES_DIR = ROOT / "locales"
 TOPICS_FILE = "topics.yml"
@@ -217,16 +217,23 @@ def fill_facts(text: str, facts: Mapping[str, Fact], direction: str, strict: boo
     return PLACEHOLDER.sub(value, text)
 
 
-def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None) -> Locale:
-    """Read one ``<code>.yml`` locale file, with the named ``facts`` filled in."""
+def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None, language: Optional[Language] = None) -> Locale:
+    """Read one ``<code>.yml`` locale file, with the named ``facts`` filled in.
+
+    The language's name and direction come from its ``languages.yml`` entry (``language``, by
+    default the project registry's entry of the file's code), never from the locale file.
+    """
     facts = facts or {}
     data = _read_yaml(path)
     code = data.get("code")
     if code != path.stem:
         raise LocaleError(f"{path.name} declares code {code!r}, expected {path.stem!r}")
-    direction = data.get("direction")
-    if direction not in ("ltr", "rtl"):
-        raise LocaleError(f"{path.name}: direction must be ltr or rtl")
+    if "name" in data or "direction" in data:
+        raise LocaleError(f"{path.name}: name and direction are set in languages.yml, not in the locale")
+    language = language or registry().get(code)
+    if language is None or language.code != code:
+        raise LocaleError(f"{path.name}: {code!r} is not a language of languages.yml")
+    direction = language.direction
     answers = {}
     for topic, entry in (data.get("answers") or {}).items():
         if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
@@ -240,7 +247,7 @@ def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None) -> Local
         answers[topic] = Answer(text, entry["reviewed"])
     return Locale(
         code=code,
-        name=str(data.get("name") or code),
+        name=language.name,
         direction=direction,
         answers=answers,
         interface={k: fill_facts(str(v), facts, direction, strict=False) for k, v in (data.get("interface") or {}).items()},
@@ -248,15 +255,19 @@ def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None) -> Local
     )
 
 
-def load_catalogue(directory: Optional[Path] = None) -> Catalogue:
-    """Read every selectable language's locale and the topic catalogue from ``directory``."""
+def load_catalogue(directory: Optional[Path] = None, languages: Optional[Registry] = None) -> Catalogue:
+    """Read every selectable language's locale and the topic catalogue from ``directory``.
+
+    ``languages``: the registry whose languages are read (default: the project's).
+    """
     directory = Path(directory or DEFAULT_LOCALES_DIR)
+    languages = languages or registry()
     facts = load_facts(directory)
     locales = {}
-    for code in SELECTABLE_LANGUAGES:
+    for code in languages.selectable:
         path = directory / f"{code}.yml"
         if path.exists():
-            locales[code] = load_locale(path, facts)
+            locales[code] = load_locale(path, facts, languages[code])
     return Catalogue(locales, load_topics(directory), facts)
 
 

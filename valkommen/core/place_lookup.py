@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from valkommen.core.geo import LocationError, parse_point, map_url
+from valkommen.core.languages import Registry, registry
 from valkommen.core.locales import Catalogue, LocaleError
 from valkommen.core.places import District, Place, PlaceDirectory
 
-#: The script each language writes place names in.
-LANGUAGE_SCRIPTS = {"ar": "arabic", "fa": "arabic", "ti": "ethiopic", "uk": "cyrillic"}
+
+
+def language_script(language: Optional[str], languages: Optional[Registry] = None) -> str:
+    """The script ``language`` writes place names in (its main script in ``languages.yml``;
+    Latin for a code not in the registry)."""
+    entry = (languages or registry()).get(language)
+    return entry.script if entry else "latin"
 
 # Outcomes of resolve().
 NEAREST, DISTRICT, NEARBY, NAMED, PAGE = "nearest", "district", "nearby", "named", "page"
@@ -79,7 +85,7 @@ def district_name(district: Optional[District], language: str, fallback: str = "
     """A district's name as written in the language's script (Latin when there is none)."""
     if district is None:
         return fallback
-    names = district.names.get(LANGUAGE_SCRIPTS.get(language, "latin")) or district.names.get("latin") or ()
+    names = district.names.get(language_script(language)) or district.names.get("latin") or ()
     return names[0] if names else district.id
 
 

@@ -20,10 +20,10 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from valkommen.core.geo import Bounds, LocationError, Point, distance_km, parse_point
+from valkommen.core.languages import SCRIPTS
 
 DEFAULT_FILE = ROOT / "data" / "meeting_places.yml"
 PRECISIONS = ("exact", "approximate")
-SCRIPTS = ("latin", "arabic", "ethiopic", "cyrillic")
 
 
 class PlacesDataError(ValueError):
