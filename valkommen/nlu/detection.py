@@ -2,23 +2,28 @@
 
 Combines four signals (see DESIGN.md):
 1. the script (Ge'ez script is Tigrinya here; Cyrillic, Arabic and Latin script each
-   narrow the candidates),
+   narrow the candidates): the languages ``languages.yml`` writes in it; a language written in
+   a script only as one of its ``other_scripts`` (Bosnian/Serbian in Cyrillic) is picked there
+   by its distinctive letters,
 2. lingua, a general detector, restricted to the candidate languages,
 3. a character n-gram classifier trained on the project's own NLU examples,
 4. the channel's hint (Telegram's ``language_code``, the page's ``lang``).
+A language lingua has no model of is scored in lingua's place by its registry hints (the share
+of words that are its common words or hold its distinctive letters).
 Swedish official words (personnummer, Arbetsförmedlingen, ...) are ignored when the
 message has other words. Plain logic: no Rasa imports, testable alone.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
+from valkommen.core.languages import Language, Registry, registry
 from valkommen.core.text import fold
 
 TERMS_FILE = Path(__file__).with_name("swedish_terms.txt")
@@ -29,27 +34,46 @@ NON_LATIN_SHARE = 0.2
 _ETHIOPIC = ((0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F))
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _CYRILLIC = ((0x0400, 0x052F),)
-_SERBIAN_CYRILLIC = set("ђћџљњјЂЋЏЉЊЈ")
+_WORD = re.compile(r"\w+")
 
-#: Candidate languages by script.
-SCRIPT_CANDIDATES: Dict[str, Tuple[str, ...]] = {
-    "ethiopic": ("ti",),
-    "arabic": ("ar", "fa"),
-    "cyrillic": ("uk", "bs"),
-    "latin": ("sv", "en", "so", "bs"),
-}
 
-_LINGUA_NAMES = {
-    "SWEDISH": "sv",
-    "ENGLISH": "en",
-    "ARABIC": "ar",
-    "PERSIAN": "fa",
-    "UKRAINIAN": "uk",
-    "SOMALI": "so",
-    "BOSNIAN": "bs",
-    "CROATIAN": "bs",
-    "SERBIAN": "bs",
-}
+def script_candidates(languages: Registry, script: str) -> Tuple[str, ...]:
+    """The languages written in ``script``: those whose main script it is, in registry order,
+    then those that write it as one of their other scripts."""
+    return languages.written_in(script) + languages.also_written_in(script)
+
+
+def lingua_names(languages: Registry) -> Dict[str, str]:
+    """lingua's language names (``"CROATIAN"``) → our codes (``"bs"``), from the registry."""
+    return {name: entry.code for entry in languages.languages if not entry.is_variant for name in entry.lingua}
+
+
+def letter_script(char: str) -> Optional[str]:
+    """The script of one letter (of those ``dominant_script`` knows), or None."""
+    if _in_blocks(char, _ETHIOPIC):
+        return "ethiopic"
+    if _in_blocks(char, _ARABIC):
+        return "arabic"
+    if _in_blocks(char, _CYRILLIC):
+        return "cyrillic"
+    return "latin" if _is_latin(char) else None
+
+
+def hint_letters(entry: Language, script: str) -> str:
+    """The language's distinctive letters that are written in ``script``."""
+    return "".join(c for c in entry.hints.letters if letter_script(c) == script)
+
+
+def hint_share(text: str, entry: Language, script: str) -> float:
+    """The share of words in ``text`` that are the language's common words or hold its
+    distinctive letters of ``script`` (0 when it has no hints or ``text`` no words)."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    letters = set(hint_letters(entry, script))
+    common = set(entry.hints.words)
+    hits = sum(1 for word in words if word in common or letters.intersection(word))
+    return hits / len(words)
 
 
 @dataclass(frozen=True)
@@ -79,14 +103,9 @@ def dominant_script(text: str) -> Optional[str]:
     for char in text:
         if not char.isalpha():
             continue
-        if _in_blocks(char, _ETHIOPIC):
-            counts["ethiopic"] += 1
-        elif _in_blocks(char, _ARABIC):
-            counts["arabic"] += 1
-        elif _in_blocks(char, _CYRILLIC):
-            counts["cyrillic"] += 1
-        elif _is_latin(char):
-            counts["latin"] += 1
+        script = letter_script(char)
+        if script:
+            counts[script] += 1
     total = sum(counts.values())
     if not total:
         return None
@@ -161,15 +180,34 @@ class NgramClassifier:
 
 
 class LinguaScorer:
-    """lingua's confidence values, mapped onto our language codes; built lazily."""
+    """lingua's confidence values, mapped onto our language codes; built lazily.
 
-    def __init__(self) -> None:
+    The languages are the registry's ``lingua`` names that the installed lingua has a model of.
+    """
+
+    def __init__(self, languages: Optional[Registry] = None) -> None:
         self._detector = None
+        self._registry = languages or registry()
+        self._names: Optional[Dict[str, str]] = None
+
+    @property
+    def names(self) -> Dict[str, str]:
+        """lingua's names of our languages → our codes, only those lingua has a model of."""
+        if self._names is None:
+            from lingua import Language as LinguaLanguage
+
+            self._names = {name: code for name, code in lingua_names(self._registry).items()
+                           if hasattr(LinguaLanguage, name)}
+        return self._names
+
+    def knows(self, code: str) -> bool:
+        """Whether lingua has a model of our language ``code``."""
+        return code in self.names.values()
 
     def _build(self):  # noqa: ANN202 - lingua's own type
-        from lingua import Language, LanguageDetectorBuilder
+        from lingua import Language as LinguaLanguage, LanguageDetectorBuilder
 
-        languages = [getattr(Language, name) for name in _LINGUA_NAMES]
+        languages = [getattr(LinguaLanguage, name) for name in self.names]
         return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
     def warm_up(self) -> None:
@@ -182,7 +220,7 @@ class LinguaScorer:
         self.warm_up()
         scores: Dict[str, float] = {}
         for value in self._detector.compute_language_confidence_values(text):
-            code = _LINGUA_NAMES.get(value.language.name)
+            code = self.names.get(value.language.name)
             if code:
                 scores[code] = scores.get(code, 0.0) + float(value.value)
         return scores
@@ -197,7 +235,9 @@ class LanguageIdentifier:
         lingua: Optional[LinguaScorer] = None,
         hint_weight: float = 2.0,
         lingua_weight: float = 0.5,
+        languages: Optional[Registry] = None,
     ) -> None:
+        self.languages = languages or registry()
         self.ngrams = ngrams
         self.lingua = lingua
         self.hint_weight = hint_weight
@@ -205,29 +245,52 @@ class LanguageIdentifier:
 
     def detect(self, text: str, hint: Optional[str] = None) -> Detection:
         """The language of ``text``; ``hint`` is the channel's guess (may be None or unknown)."""
-        hint = normalise_language(hint)
+        hint = self.languages.normalise(hint)
         sample = without_swedish_terms((text or "")[:MAX_CHARS])
         script = dominant_script(sample)
-        if script is None:
-            return Detection(hint or SOURCE_LANGUAGE, 0.0)
-        candidates = SCRIPT_CANDIDATES[script]
-        if script == "cyrillic":
-            candidates = ("bs",) if any(c in _SERBIAN_CYRILLIC for c in sample) else ("uk",)
+        candidates = self.candidates(sample, script) if script else ()
+        if not candidates:
+            return Detection(hint or self.languages.source, 0.0)
         if len(candidates) == 1:
             return Detection(candidates[0], 0.99)
-        scores = self._combined_scores(sample, candidates)
+        scores = self._combined_scores(sample, candidates, script)
         if hint in scores:
             scores[hint] *= self.hint_weight
         total = sum(scores.values()) or 1.0
         code, score = max(scores.items(), key=lambda item: item[1])
         return Detection(code, score / total)
 
-    def _combined_scores(self, sample: str, candidates: Sequence[str]) -> Dict[str, float]:
+    def candidates(self, sample: str, script: str) -> Tuple[str, ...]:
+        """The languages ``sample``, written in ``script``, may be in.
+
+        A language that writes ``script`` only as one of its other scripts is the candidate when
+        ``sample`` has one of its distinctive letters of that script (Serbian Cyrillic ђ ћ џ љ њ ј);
+        otherwise the languages whose main script it is.
+        """
+        lettered = tuple(code for code in self.languages.also_written_in(script)
+                         if set(hint_letters(self.languages[code], script)).intersection(sample.lower()))
+        return lettered or self.languages.written_in(script) or self.languages.also_written_in(script)
+
+    def _lingua_with_hints(self, sample: str, candidates: Sequence[str], script: str) -> Dict[str, float]:
+        """lingua's probabilities; a candidate lingua has no model of gets its hint share instead
+        (and lingua's values make room for it)."""
+        assert self.lingua is not None
+        probabilities = self.lingua.probabilities(sample)
+        shares = {code: hint_share(sample, self.languages[code], script)
+                  for code in candidates if not self.lingua.knows(code)}
+        top = max(shares.values(), default=0.0)
+        if top <= 0.0:
+            return probabilities
+        scaled = {code: value * (1.0 - top) for code, value in probabilities.items()}
+        scaled.update(shares)
+        return scaled
+
+    def _combined_scores(self, sample: str, candidates: Sequence[str], script: str) -> Dict[str, float]:
         signals = []
         if self.ngrams is not None:
             signals.append((1.0 - self.lingua_weight, self.ngrams.probabilities(sample)))
         if self.lingua is not None:
-            signals.append((self.lingua_weight, self.lingua.probabilities(sample)))
+            signals.append((self.lingua_weight, self._lingua_with_hints(sample, candidates, script)))
         if not signals:
             return {code: 1.0 for code in candidates}
         scores = {code: 1e-6 for code in candidates}

@@ -99,7 +99,7 @@ def message_hint(message: Message) -> Optional[str]:
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True
 )
 class LanguageDetector(GraphComponent):
-    """Detects the message language (sv, en, ar, so, ti, fa, uk, bs)."""
+    """Detects the message language (one of the languages of ``languages.yml``)."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -1,7 +1,8 @@
 """Rasa tokenizer that uses spaCy's rules for the language of each message.
 
 Pipelines are blank spaCy languages built from the installed spaCy (no model
-downloads); a language spaCy has no rules for falls back to the multilingual one.
+downloads); which spaCy language tokenises ours is the ``spacy`` field of ``languages.yml``
+("xx": spaCy's multilingual rules); a language spaCy has no rules for falls back to "xx".
 Runs after ``LanguageDetector``, which sets the message language.
 """
 
@@ -18,12 +19,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.languages import MULTILINGUAL, Registry, registry
 from valkommen.core.text import fold
 
-MULTILINGUAL = "xx"
-# Our language codes whose spaCy rules live under another code.
-SPACY_CODES = {"bs": "hr"}
+
+def spacy_codes(languages: Optional[Registry] = None) -> Dict[str, str]:
+    """Our language code → the spaCy language code that tokenises it, from the registry."""
+    return {entry.code: entry.spacy for entry in (languages or registry()).languages}
 
 
 #: The longest text tokenised: no component after the tokenizer reads tokens at run time, and
@@ -83,11 +85,12 @@ def make_doc(nlp: Any, text: str) -> Any:
     return Doc.from_docs(docs, ensure_whitespace=False)
 
 
-def spacy_code(language: Optional[str]) -> str:
-    """The spaCy language code used to tokenise ``language``."""
+def spacy_code(language: Optional[str], languages: Optional[Registry] = None) -> str:
+    """The spaCy language code used to tokenise ``language`` (a code not in the registry is
+    tried as a spaCy code itself)."""
     if not language:
         return MULTILINGUAL
-    return SPACY_CODES.get(language, language)
+    return spacy_codes(languages).get(language, language)
 
 
 @DefaultV1Recipe.register(
@@ -106,9 +109,10 @@ class LanguageAwareSpacyTokenizer(Tokenizer):
             "prefix_separator_symbol": None,
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[Text, Any], languages: Optional[Registry] = None) -> None:
         super().__init__(config)
         self._pipelines: Dict[str, Any] = {}
+        self.languages = languages or registry()
 
     @classmethod
     def create(
@@ -123,13 +127,13 @@ class LanguageAwareSpacyTokenizer(Tokenizer):
         Built now, at start-up, not on a language's first message (up to 0.15 s each).
         """
         tokenizer = cls(config)
-        for language in (None, *SUPPORTED_LANGUAGES):
+        for language in (None, *tokenizer.languages.supported):
             tokenizer.pipeline(language)
         return tokenizer
 
     def pipeline(self, language: Optional[str]) -> Any:
         """The blank spaCy pipeline for ``language`` (built once, then reused)."""
-        code = spacy_code(language)
+        code = spacy_code(language, self.languages)
         if code not in self._pipelines:
             import spacy
 
