@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence
 
 from aiohttp import web
 
+from valkommen.core.languages import SOURCE_LANGUAGE
 from valkommen.core.locales import Catalogue, LocaleError, default_catalogue
 from valkommen.core.places import Place, PlaceDirectory, load_directory
 from valkommen.core.settings import exit_on_error
@@ -97,8 +98,8 @@ def create_app(rasa_url: str, directory: Optional[PlaceDirectory] = None, catalo
     strings = json.dumps(widget_strings(catalogue), ensure_ascii=False)
 
     def language(request: web.Request) -> str:
-        code = request.query.get("lang", "sv")
-        return code if code in catalogue.locales else "sv"
+        code = request.query.get("lang", SOURCE_LANGUAGE)
+        return code if code in catalogue.locales else SOURCE_LANGUAGE
 
     async def index(request: web.Request) -> web.Response:
         return web.Response(text=index_page(directory, catalogue, language(request), rasa_url), content_type="text/html")
