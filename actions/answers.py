@@ -5,25 +5,25 @@ from __future__ import annotations
 import abc
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import has_words, latest_intent, latest_text, ranked_topics, reply_language
 from actions.feedback import comment_events, feedback_buttons, has_comment
-from valkommen.core.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC
+from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK, SLOT_LANGUAGE, SLOT_LAST_TOPIC
 from actions.places import place_events
-from actions.replies import help_button, menu_buttons, topic_buttons
+from actions.replies import ReplyAction, help_button, menu_buttons, topic_buttons
 from valkommen.core.locales import Catalogue, default_catalogue
 
 
-class ActionAnswerTopic(Action):
+class ActionAnswerTopic(ReplyAction):
     """Answers the topic of the latest message from ``locales/``, ending with its source."""
 
     def name(self) -> Text:
         return "action_answer_topic"
 
-    async def run(
+    async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
@@ -39,7 +39,7 @@ class ActionAnswerTopic(Action):
         return [SlotSet(SLOT_LANGUAGE, language), SlotSet(SLOT_LAST_TOPIC, topic)] + comment_events(tracker, language)
 
 
-class InterfaceReply(Action, abc.ABC):
+class InterfaceReply(ReplyAction, abc.ABC):
     """A reply made of one interface string, optionally followed by the topic menu."""
 
     message_key: Text = ""
@@ -51,7 +51,7 @@ class InterfaceReply(Action, abc.ABC):
     def name(self) -> Text:
         """The action name used in domain.yml and the rules."""
 
-    async def run(
+    async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
@@ -124,10 +124,10 @@ class ActionOutOfScope(InterfaceReply):
     takes_comment = True
 
     def name(self) -> Text:
-        return "action_out_of_scope"
+        return ACTION_OUT_OF_SCOPE
 
 
-class ActionTopicFallback(Action):
+class ActionTopicFallback(ReplyAction):
     """Low confidence: "I'm not sure I understood", the likeliest topics and the menu.
 
     A message without words (empty, only emoji or control characters) is asked to be
@@ -136,9 +136,9 @@ class ActionTopicFallback(Action):
     """
 
     def name(self) -> Text:
-        return "action_topic_fallback"
+        return ACTION_TOPIC_FALLBACK
 
-    async def run(
+    async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()

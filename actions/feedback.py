@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -17,6 +17,7 @@ from valkommen.core.names import (
     ENTITY_FEEDBACK, INTENT_FEEDBACK, SLOT_FEEDBACK, SLOT_FEEDBACK_COMMENT, SLOT_FEEDBACK_PENDING,
     SLOT_LANGUAGE, SLOT_LAST_TOPIC,
 )
+from actions.replies import ReplyAction
 from valkommen.core.locales import Catalogue, default_catalogue
 
 #: The longest comment kept (a comment is a few words; the rest is cut).
@@ -56,13 +57,13 @@ def has_comment(events: List[EventType]) -> bool:
     return any(event.get("name") == SLOT_FEEDBACK_COMMENT for event in events)
 
 
-class ActionFeedback(Action):
+class ActionFeedback(ReplyAction):
     """Records 👍/👎 for the last answered topic; after 👎 asks what was missing."""
 
     def name(self) -> Text:
         return "action_feedback"
 
-    async def run(
+    async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import reply_language
 from valkommen.core.names import ENTITY_LANGUAGE, SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
-from actions.replies import language_buttons, menu_buttons
+from actions.replies import ReplyAction, language_buttons, menu_buttons
 from valkommen.core.locales import default_catalogue
 from valkommen.core.languages import normalise_language
 
@@ -23,13 +23,13 @@ def requested_language(tracker: Tracker) -> Optional[str]:
     return None
 
 
-class ActionChangeLanguage(Action):
+class ActionChangeLanguage(ReplyAction):
     """Sets the chosen language, or offers the languages as buttons."""
 
     def name(self) -> Text:
         return "action_change_language"
 
-    async def run(
+    async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()

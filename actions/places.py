@@ -6,12 +6,13 @@ import functools
 import logging
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import message_metadata, reply_language
 from actions.feedback import comment_events, feedback_buttons
+from actions.replies import ReplyAction
 from valkommen.core.names import SLOT_LANGUAGE, SLOT_LAST_TOPIC, SLOT_MEETING_PLACE, TOPIC_MEETING_PLACE
 from valkommen.core.place_lookup import FOUND, district_buttons, render, resolve
 from valkommen.core.locales import Catalogue, default_catalogue
@@ -51,13 +52,13 @@ def place_events(
     return events
 
 
-class ActionMeetingPlace(Action):
+class ActionMeetingPlace(ReplyAction):
     """Names the meeting place the user needs, with what it offers, its page and a map link."""
 
     def name(self) -> Text:
         return "action_meeting_place"
 
-    async def run(
+    async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()

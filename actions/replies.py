@@ -1,11 +1,17 @@
-"""Building replies: message ids and buttons, words from ``locales/``."""
+"""Building replies: message ids and buttons, words from ``locales/``; every reply ends with its language."""
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List
+import abc
+from typing import Any, Dict, Iterable, List, Optional, Text
 
-from valkommen.core.names import INTENT_CHANGE_LANGUAGE, INTENT_HELP
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import reply_language
+from valkommen.core.names import INTENT_CHANGE_LANGUAGE, INTENT_HELP, SLOT_LANGUAGE
 from valkommen.core.locales import Catalogue
+from valkommen.core.reply_language import language_message
 
 Button = Dict[str, str]
 
@@ -35,3 +41,43 @@ def language_buttons(catalogue: Catalogue) -> List[Button]:
         {"title": locale.name, "payload": f'/{INTENT_CHANGE_LANGUAGE}{{"language":"{code}"}}'}
         for code, locale in catalogue.locales.items()
     ]
+
+
+def say_language(dispatcher: CollectingDispatcher, language: str, catalogue: Optional[Catalogue] = None) -> None:
+    """Ends a reply with the machine-readable message naming its language and direction.
+
+    The one way the channels learn the reply language (valkommen/core/reply_language.py): on the
+    REST channel ``{"custom": {"language": "ar", "direction": "rtl"}}``.
+    """
+    dispatcher.utter_message(json_message=language_message(language, catalogue))
+
+
+def language_set_by(events: List[Dict[Text, Any]]) -> Optional[str]:
+    """The conversation language the events set (the last ``language`` slot event), if any."""
+    found = None
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == SLOT_LANGUAGE and isinstance(event.get("value"), str):
+            found = event["value"]
+    return found
+
+
+class ReplyAction(Action, abc.ABC):
+    """An action that answers the user. Its reply ends with the language message (``say_language``)
+    of the language it answered in: the ``language`` slot it sets, the one reply-language decision."""
+
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """The action name used in domain.yml and the rules."""
+
+    @abc.abstractmethod
+    async def reply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Sends the reply; returns the events, among them ``SlotSet("language", <reply language>)``."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        events = await self.reply(dispatcher, tracker, domain)
+        say_language(dispatcher, language_set_by(events) or reply_language(tracker))
+        return events

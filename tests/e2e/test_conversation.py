@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.reply_language import is_language_message, language_of
 from tools.servers import ROOT
 
 TOPICS = tuple(yaml.safe_load((ROOT / "locales" / "topics.yml").read_text(encoding="utf-8"))["topics"])
@@ -24,11 +25,20 @@ def client():
         yield http
 
 
-def say(client, servers, text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> List[dict]:
+def say_all(client, servers, text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> List[dict]:
+    """Everything the REST channel answered, the closing language message included."""
     payload = {"sender": sender or uuid.uuid4().hex, "message": text, "metadata": metadata or {"channel": "cli"}}
     response = client.post(f"{servers.rasa_url}/webhooks/rest/webhook", json=payload)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def say(client, servers, text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> List[dict]:
+    """The messages a reader sees; checks that the reply ends with the message saying its language."""
+    replies = say_all(client, servers, text, sender, metadata)
+    assert replies and is_language_message(replies[-1]), replies
+    assert not any(is_language_message(r) for r in replies[:-1]), replies
+    return replies[:-1]
 
 
 def parse(client, servers, text: str) -> dict:
@@ -94,6 +104,18 @@ def test_dialogue_messages_never_go_unanswered(client, servers, heldout_examples
             continue
         replies = say(client, servers, example.text)
         assert replies and replies[0].get("text", "").strip(), example.text
+
+
+def test_every_reply_says_its_language(client, servers, catalogue):
+    """The actions' one reply-language decision reaches the channels with the reply itself."""
+    arabic = say_all(client, servers, "السلام عليكم")
+    assert arabic[0]["text"] == catalogue.interface("greet", "ar")
+    assert arabic[-1]["custom"] == {"language": "ar", "direction": "rtl"}
+    sender = uuid.uuid4().hex
+    say_all(client, servers, '/change_language{"language":"uk"}', sender=sender)
+    chosen = say_all(client, servers, "/school", sender=sender, metadata={"channel": "web", "language": "fa"})
+    assert chosen[0]["text"] == catalogue.answer("school", "uk").text
+    assert language_of(chosen) == ("uk", "ltr")  # the user's explicit choice wins over the channel's hint
 
 
 def test_a_button_press_is_answered_in_the_conversation_language(client, servers, catalogue):

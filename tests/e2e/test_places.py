@@ -11,6 +11,7 @@ import pytest
 
 from valkommen.core.place_lookup import render, resolve
 from valkommen.core.places import load_directory
+from valkommen.core.reply_language import is_language_message
 from tools.servers import free_port, start_actions, stop
 import time
 
@@ -35,7 +36,9 @@ def say(client, servers, text: str, metadata: Optional[Dict[str, Any]] = None, s
     body = {"sender": sender or uuid.uuid4().hex, "message": text, "metadata": metadata or {"channel": "cli"}}
     response = client.post(f"{servers.rasa_url}/webhooks/rest/webhook", json=body)
     assert response.status_code == 200, response.text
-    return response.json()
+    *replies, closing = response.json()  # every reply ends with the message saying its language
+    assert is_language_message(closing), closing
+    return replies
 
 
 @pytest.mark.parametrize("language", sorted(NORRBY_QUESTIONS))

@@ -212,12 +212,18 @@ def test_a_failed_action_is_reported_once_per_conversation():
     assert take_failure("b") is False
 
 
-def test_unavailable_text_is_added_after_partial_replies_once(catalogue):
-    partial = [{"recipient_id": "a", "text": "first"}]
+def test_unavailable_text_is_added_after_partial_replies_once_and_says_its_language(catalogue):
+    partial = [{"recipient_id": "a", "text": "first"}, {"recipient_id": "a", "custom": {"language": "sv", "direction": "ltr"}}]
     once = reply_with_unavailable(partial, "a", "bs")
-    assert once == partial + [{"recipient_id": "a", "text": catalogue.interface("unavailable", "bs")}]
+    assert once == partial[:1] + [
+        {"recipient_id": "a", "text": catalogue.interface("unavailable", "bs")},
+        {"recipient_id": "a", "custom": {"language": "bs", "direction": "ltr"}},
+    ]
     assert reply_with_unavailable(once, "a", "bs") == once
-    assert reply_with_unavailable(None, "a", "sv") == [{"recipient_id": "a", "text": catalogue.interface("unavailable", "sv")}]
+    assert reply_with_unavailable(None, "a", "ar") == [
+        {"recipient_id": "a", "text": catalogue.interface("unavailable", "ar")},
+        {"recipient_id": "a", "custom": {"language": "ar", "direction": "rtl"}},
+    ]
 
 
 def test_the_start_check_reads_the_tracker_store_url_as_rasa_does():

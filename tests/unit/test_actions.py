@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerTopic, ActionGreet, ActionHelp, ActionTopicFallback
 from actions.language import ActionChangeLanguage
+from valkommen.core.reply_language import is_language_message, language_message
 
 
 def tracker(
@@ -33,9 +34,13 @@ def tracker(
 
 
 def run(action, tr: Tracker):
+    """The action's messages before its closing language message (checked here), and its events."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tr, {}))
-    return dispatcher.messages, events
+    *messages, closing = dispatcher.messages
+    assert closing["custom"] == language_message(slot_events(events)["language"])
+    assert not any(is_language_message({"custom": m.get("custom")}) for m in messages)
+    return messages, events
 
 
 def slot_events(events) -> Dict[str, Any]:
@@ -130,3 +135,25 @@ def test_a_message_not_understood_with_a_risk_word_gets_the_crisis_lines_and_the
 def test_a_plain_fallback_has_no_crisis_lines(catalogue):
     messages, _ = run(ActionTopicFallback(), tracker("nlu_fallback", {"code": "sv", "confidence": 0.9}))
     assert "90101" not in messages[0]["text"]
+
+
+def test_every_reply_ends_with_its_language_and_direction(catalogue):
+    """The one reply-language decision, sent to the channels: an Arabic reply says ar, rtl."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionGreet().run(dispatcher, tracker("greet", {"code": "ar", "confidence": 0.95}), {}))
+    assert dispatcher.messages[-1]["custom"] == {"language": "ar", "direction": "rtl"}
+    assert slot_events(events)["language"] == "ar"
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswerTopic().run(dispatcher, tracker("school", {"code": "uk", "confidence": 0.95}), {}))
+    assert dispatcher.messages[-1]["custom"] == {"language": "uk", "direction": "ltr"}
+
+
+def test_a_users_choice_is_the_language_the_reply_says(catalogue):
+    entities = [{"entity": "language", "value": "fa"}]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionChangeLanguage().run(dispatcher, tracker("change_language", None, entities=entities), {}))
+    assert dispatcher.messages[-1]["custom"] == {"language": "fa", "direction": "rtl"}
+    dispatcher = CollectingDispatcher()
+    tr = tracker("school", {"code": "sv", "confidence": 0.3}, slots={"language": "fa", "chosen_language": "fa"})
+    asyncio.run(ActionAnswerTopic().run(dispatcher, tr, {}))
+    assert dispatcher.messages[-1]["custom"] == {"language": "fa", "direction": "rtl"}

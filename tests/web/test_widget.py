@@ -76,6 +76,19 @@ def test_language_picker_switches_to_persian_right_to_left(page, demo_url, catal
     assert user_texts(page)[-1] == catalogue.locales["fa"].name
 
 
+def test_the_interface_follows_the_language_the_reply_says(page, demo_url, catalogue):
+    open_widget(page, f"{demo_url}/norrby.html?lang=sv")
+    widget = page.locator("#valkommen-widget")
+    assert widget.get_attribute("dir") == "ltr"
+    before = bot_count(page)
+    ask(page, "كيف يحصل طفلي على تعليم اللغة الأم؟")  # the reply ends with {"language": "ar", "direction": "rtl"}
+    assert bot_count(page) == before + 1  # the answer; the language message itself shows nothing
+    assert catalogue.answer("home_language", "ar").text in bot_texts(page)
+    assert widget.get_attribute("dir") == "rtl" and widget.get_attribute("lang") == "ar"
+    assert page.locator(".vk-send").text_content() == catalogue.interface("web_send", "ar")
+    assert page.locator("#vk-lang").input_value() == "ar"
+
+
 def test_quick_reply_sends_its_payload_and_shows_its_title(page, demo_url, catalogue):
     open_widget(page, f"{demo_url}/sjobo.html")
     ask(page, "Hej")

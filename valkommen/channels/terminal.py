@@ -12,6 +12,7 @@ import httpx
 
 from valkommen.core.locales import default_catalogue
 from valkommen.core.languages import normalise_language
+from valkommen.core.reply_language import language_of
 from valkommen.core.settings import exit_on_error
 
 
@@ -24,7 +25,8 @@ def send(client: httpx.Client, url: str, sender: str, text: str, language: Optio
 
 
 def show(replies: List[Dict[str, Any]]) -> List[str]:
-    """Prints replies; returns the payloads of the buttons, numbered from 1."""
+    """Prints replies (the language message ending them shows nothing); returns the payloads of
+    the buttons, numbered from 1."""
     payloads: List[str] = []
     for reply in replies:
         if reply.get("text"):
@@ -44,6 +46,7 @@ def main() -> int:
     language = normalise_language(os.environ.get("LANG"))  # the terminal's own locale, not a project setting
     sender = f"cli-{uuid.uuid4().hex}"
     payloads: List[str] = []
+    replied = language  # the terminal's own line in the language the latest reply said it is in
     with httpx.Client(timeout=30.0) as client:
         while True:
             try:
@@ -54,9 +57,12 @@ def main() -> int:
             if line.isdigit() and 0 < int(line) <= len(payloads):
                 line = payloads[int(line) - 1]
             try:
-                payloads = show(send(client, args.url, sender, line, language))
+                replies = send(client, args.url, sender, line, language)
+                said = language_of(replies)
+                replied = said.code if said else replied
+                payloads = show(replies)
             except httpx.HTTPError:
-                print(default_catalogue().interface("unavailable", language), file=sys.stderr)
+                print(default_catalogue().interface("unavailable", replied), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ process by ``valkommen.server.rasa_server``, this module
   the request;
 - adds a Sanic response middleware on ``/webhooks/rest/webhook`` that, for such a request
   (or any 5xx answer), sends the locale's ``unavailable`` text in the conversation's language
-  instead: the language from the tracker (the message's detected language, the chosen
-  language, the conversation's language), else the channel's hint, else Swedish.
+  instead, followed by the language message every reply ends with (valkommen/core/reply_language.py).
+  The language is chosen as the actions choose it (valkommen/core/language_choice.py) from the
+  tracker (the message's detected language, the chosen language, the conversation's language),
+  else the channel's hint, else Swedish.
 
 It logs no message text and no sender id.
 """
@@ -27,6 +29,7 @@ from valkommen.core.locales import default_catalogue
 from valkommen.core.language_choice import choose_reply_language
 from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
 from valkommen.core.settings import Settings, settings
+from valkommen.core.reply_language import is_language_message, language_message
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +62,14 @@ def unavailable_reply(sender_id: str, language: str) -> Dict[str, str]:
 
 
 def reply_with_unavailable(replies: Any, sender_id: str, language: str) -> List[Any]:
-    """``replies`` with the ``unavailable`` message added at the end (once)."""
+    """``replies`` with the ``unavailable`` message added (once), ending with the language message
+    every reply ends with (valkommen/core/reply_language.py; an earlier one is replaced)."""
     message = unavailable_reply(sender_id, language)
     kept = [r for r in replies if isinstance(r, dict)] if isinstance(replies, list) else []
-    if any(r.get("text") == message["text"] for r in kept):
-        return kept
-    return kept + [message]
+    kept = [r for r in kept if not is_language_message(r)]
+    if not any(r.get("text") == message["text"] for r in kept):
+        kept.append(message)
+    return kept + [{"recipient_id": sender_id, "custom": language_message(language)}]
 
 
 def _request_body(request: Any) -> Mapping[str, Any]:

@@ -366,6 +366,13 @@
     post(request);
   }
 
+  /* The language message of a reply ({language, direction} and nothing else), or null. */
+  function replyLanguage(r) {
+    var c = r && r.custom;
+    if (!c || typeof c.language !== "string" || typeof c.direction !== "string") return null;
+    return Object.keys(c).length === 2 ? c : null;
+  }
+
   function post(request) {
     state.busy = true;
     state.pending = request;
@@ -388,7 +395,18 @@
       ui.typing.hidden = true;
       (Array.isArray(replies) ? replies : []).forEach(function (r) {
         if (!r || (!r.text && !r.buttons && !r.custom)) return;
+        if (replyLanguage(r)) return;
         keep({ from: "bot", text: r.text || null, buttons: r.buttons || null, custom: r.custom || null });
+      });
+      (Array.isArray(replies) ? replies : []).forEach(function (r) {
+        /* Every reply ends with {custom: {language, direction}} (valkommen/core/reply_language.py):
+           the interface follows the language the assistant answered in. */
+        var said = replyLanguage(r);
+        if (!said || !language(said.language)) return;
+        state.lang = said.language;
+        save("lang", state.lang);
+        applyChrome();
+        ui.root.setAttribute("dir", said.direction);
       });
     }).catch(function () {
       state.busy = false;
