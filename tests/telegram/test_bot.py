@@ -68,23 +68,39 @@ def test_replies_are_sent_as_escaped_html(bot, bot_api):
     assert html.escape(html.unescape(call.params["text"])) == call.params["text"]
 
 
+def button_data(bot_api, chat_id: int, title: str) -> List[str]:
+    """The callback data Telegram got for the inline buttons titled ``title`` in ``chat_id``."""
+    return [button["callback_data"] for call in bot_api.calls_of("sendMessage", chat_id)
+            for row in (call.json("reply_markup") or {}).get("inline_keyboard", []) for button in row
+            if button.get("text") == title and "callback_data" in button]
+
+
 def test_a_button_press_sends_its_payload_to_rasa_and_answers_the_press(bot, bot_api, catalogue, servers):
     chat_id = new_user_id()
-    bot_api.push(button_update(chat_id, "/home_language", "en"))
+    bot_api.push(text_update(chat_id, "/topics", "en"))
+    data = bot_api.wait_for(lambda: button_data(bot_api, chat_id, catalogue.topic_title("home_language", "en")))[0]
+    bot_api.push(button_update(chat_id, data, "en"))
     wait_text(bot_api, chat_id, catalogue.answer("home_language", "en").text)
     assert bot_api.calls_of("answerCallbackQuery")
     user_texts = [e.get("text") for e in tracker_events(servers, chat_id) if e["event"] == "user"]
-    assert user_texts == ["/home_language"]
+    assert user_texts == ["/help", "/home_language"]
 
 
-def test_topic_buttons_become_an_inline_keyboard_whose_data_is_the_payload(bot, bot_api):
+def test_topic_buttons_become_an_inline_keyboard_with_short_keys_for_their_payloads(bot, bot_api, catalogue):
     chat_id = new_user_id()
     bot_api.push(text_update(chat_id, "/topics", "en"))
     call = bot_api.wait_for(lambda: [c for c in bot_api.calls_of("sendMessage", chat_id) if "reply_markup" in c.params])[0]
     rows = call.json("reply_markup")["inline_keyboard"]
+    assert catalogue.topic_title("school", "en") in [row[0]["text"] for row in rows]
     data = [row[0]["callback_data"] for row in rows]
-    assert "/school" in data
-    assert all(len(d.encode("utf-8")) <= 64 for d in data)
+    assert all(len(d.encode("utf-8")) <= 64 for d in data) and len(set(data)) == len(data)
+    assert not any(d.startswith("/") for d in data)  # PTB's keys (arbitrary callback data), not the payloads
+
+
+def test_a_button_the_bot_no_longer_knows_gets_the_expired_reply(bot, bot_api, catalogue, servers):
+    chat_id = new_user_id()
+    bot_api.push(button_update(chat_id, "0" * 64, "bs"))  # e.g. a keyboard sent before a restart
+    wait_text(bot_api, chat_id, catalogue.interface("telegram_button_expired", "bs"))
 
 
 def test_a_shared_location_reaches_rasa_as_share_location_with_its_coordinates(bot, bot_api, servers):
@@ -163,6 +179,38 @@ def test_without_a_telegram_language_the_short_reply_is_in_the_conversations_lan
     wait_text(bot_api, chat_id, catalogue.answer("school", "ti").text)
     bot_api.push(sticker_update(chat_id))
     wait_text(bot_api, chat_id, catalogue.interface("telegram_unsupported", "ti"))
+
+
+def test_the_bots_own_lines_follow_the_language_the_reply_says_over_telegrams(bot, bot_api, catalogue):
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, '/change_language{"language":"ar"}', "sv"))
+    wait_text(bot_api, chat_id, catalogue.interface("language_set", "ar"))
+    bot_api.push(text_update(chat_id, "/help", "sv"))
+    wait_text(bot_api, chat_id, catalogue.interface("telegram_help", "ar"))
+
+
+def test_telegram_never_asks_the_tracker_for_the_language(bot, bot_api, catalogue, training_examples):
+    requests: List[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        requests.append(f"{request.method} {request.url.path}")
+
+    hooks = bot.services.rasa._client.event_hooks
+    hooks["request"] = [*hooks["request"], record]
+    try:
+        places = yaml.safe_load((ROOT / "data" / "meeting_places.yml").read_text(encoding="utf-8"))["meeting_places"]
+        chat_id = new_user_id()
+        bot_api.push(text_update(chat_id, longest_example(training_examples, "school", "fa")))
+        wait_text(bot_api, chat_id, catalogue.answer("school", "fa").text)
+        bot_api.push(sticker_update(chat_id))
+        wait_text(bot_api, chat_id, catalogue.interface("telegram_unsupported", "fa"))
+        bot_api.push(location_update(chat_id, places[0]["location"]["lat"], places[0]["location"]["lon"]))
+        bot_api.wait_for(lambda: bot_api.calls_of("sendVenue", chat_id))
+    finally:
+        hooks["request"] = [hook for hook in hooks["request"] if hook is not record]
+    assert "POST /webhooks/rest/webhook" in requests
+    assert not [r for r in requests if r.startswith("GET") or r.endswith("/tracker")], requests
+    assert not hasattr(bot.services.rasa, "conversation_language")
 
 
 def test_an_edited_message_gets_a_short_reply(bot, bot_api, catalogue):

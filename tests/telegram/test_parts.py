@@ -10,7 +10,7 @@ import pytest
 
 from valkommen.channels.telegram.handlers import without_bot_mention
 from valkommen.channels.telegram.inline import split_prefix
-from valkommen.channels.telegram.limits import RateLimiter, TTLCache
+from valkommen.channels.telegram.limits import RateLimiter, ttl_cache
 from valkommen.channels.telegram.rasa_client import RasaClient, RasaUnavailable
 from valkommen.channels.telegram.redact import REDACTED, install_redaction
 from valkommen.channels.telegram.settings import DEFAULT_API_URL, SettingsError, TelegramSettings
@@ -51,12 +51,12 @@ def test_the_flood_limit_warns_once_per_window():
 
 def test_the_inline_cache_expires_and_evicts():
     now = [0.0]
-    cache = TTLCache(size=2, ttl=5, clock=lambda: now[0])
-    cache.put("a", 1)
-    cache.put("b", 2)
+    cache = ttl_cache(size=2, ttl=5, clock=lambda: now[0])
+    cache["a"] = 1
+    cache["b"] = 2
     cache.get("a")
-    cache.put("c", 3)  # evicts b, the least recently used
-    assert cache.keys() == ["a", "c"]
+    cache["c"] = 3  # evicts b, the least recently used
+    assert list(cache) == ["a", "c"]
     now[0] = 6.0
     assert cache.get("a") is None
 

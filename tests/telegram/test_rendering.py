@@ -9,7 +9,6 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRem
 from valkommen.channels.telegram.rendering import (
     CALLBACK_DATA_LIMIT,
     MESSAGE_LIMIT,
-    PayloadKeys,
     TextOut,
     VenueOut,
     remove_location_keyboard,
@@ -22,7 +21,7 @@ VENUE = {"id": "norrby", "name": "Norrbyhuset", "district": "Norrby", "address":
 
 
 def test_text_is_html_escaped_never_passed_as_markup(catalogue):
-    [out] = render([{"text": "<b>Hi</b> & <a href='x'>"}], catalogue, "en", PayloadKeys())
+    [out] = render([{"text": "<b>Hi</b> & <a href='x'>"}], catalogue, "en")
     assert out.html == "&lt;b&gt;Hi&lt;/b&gt; &amp; &lt;a href=&#x27;x&#x27;&gt;"
 
 
@@ -43,24 +42,31 @@ def test_a_single_line_longer_than_the_limit_is_cut_without_losing_text():
 
 def test_buttons_become_an_inline_keyboard_on_the_last_piece(catalogue):
     replies = [{"text": "x\n" * 3000, "buttons": [{"title": "School", "payload": "/school"}]}]
-    out = render(replies, catalogue, "en", PayloadKeys())
+    out = render(replies, catalogue, "en")
     assert [o.reply_markup is not None for o in out] == [False] * (len(out) - 1) + [True]
     assert isinstance(out[-1].reply_markup, InlineKeyboardMarkup)
     assert out[-1].reply_markup.inline_keyboard[0][0].callback_data == "/school"
 
 
-def test_long_payloads_get_a_short_key_that_maps_back():
-    keys = PayloadKeys()
-    payload = '/feedback_comment{"text":"' + "a very long comment " * 5 + '"}'
-    data = keys.data_for(payload)
+def test_a_button_carries_its_payload_however_long_and_ptb_sends_a_short_key(catalogue):
+    from telegram import CallbackQuery, User
+    from telegram.ext import CallbackDataCache, ExtBot, InvalidCallbackData
+
+    payload = '/change_language{"language":"sv-easy"}' + " " * 80
+    [out] = render([{"text": "x", "buttons": [{"title": "Lätt svenska", "payload": payload}]}], catalogue, "sv")
+    assert out.reply_markup.inline_keyboard[0][0].callback_data == payload
+    cache = CallbackDataCache(ExtBot("1:abc", arbitrary_callback_data=True), maxsize=10)  # as app.py sets it up
+    data = cache.process_keyboard(out.reply_markup).inline_keyboard[0][0].callback_data  # what Telegram gets
     assert len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT
-    assert keys.payload_for(data) == payload
-    assert keys.payload_for("#unknown") is None
-    assert keys.data_for("/school") == "/school"
+    user = User(1, "Test", False)
+    pressed, unknown = CallbackQuery("1", user, "ci", data=data), CallbackQuery("2", user, "ci", data="0" * 64)
+    cache.process_callback_query(pressed)
+    cache.process_callback_query(unknown)
+    assert pressed.data == payload and isinstance(unknown.data, InvalidCallbackData)
 
 
 def test_an_approximate_venue_shows_its_area_never_an_address(catalogue):
-    out = render([{"text": "Norrbyhuset"}, {"custom": {"venue": VENUE}}], catalogue, "sv", PayloadKeys())
+    out = render([{"text": "Norrbyhuset"}, {"custom": {"venue": VENUE}}], catalogue, "sv")
     venue = out[-1]
     assert isinstance(venue, VenueOut)
     assert venue.title == "Norrbyhuset" and (venue.latitude, venue.longitude) == (57.73, 12.937)
@@ -70,13 +76,13 @@ def test_an_approximate_venue_shows_its_area_never_an_address(catalogue):
 
 def test_an_exact_venue_with_a_verified_address_shows_it(catalogue):
     exact = dict(VENUE, precision="exact", address="Exempelgatan 1")
-    [venue] = render([{"custom": {"venue": exact}}], catalogue, "sv", PayloadKeys())
+    [venue] = render([{"custom": {"venue": exact}}], catalogue, "sv")
     assert venue.address == "Exempelgatan 1"
 
 
 def test_request_location_becomes_a_reply_keyboard_button_that_shares_the_location(catalogue):
     ask = {"request_location": {"text": "Where do you live?", "button": "📍 Share my location"}}
-    [prompt] = render([{"custom": ask}], catalogue, "en", PayloadKeys())
+    [prompt] = render([{"custom": ask}], catalogue, "en")
     assert isinstance(prompt, TextOut) and prompt.html == "Where do you live?"
     assert isinstance(prompt.reply_markup, ReplyKeyboardMarkup)
     button = prompt.reply_markup.keyboard[0][0]
@@ -84,7 +90,7 @@ def test_request_location_becomes_a_reply_keyboard_button_that_shares_the_locati
 
 
 def test_buttons_without_text_get_a_short_prompt(catalogue):
-    [out] = render([{"buttons": [{"title": "Norrby", "payload": "/district"}]}], catalogue, "ar", PayloadKeys())
+    [out] = render([{"buttons": [{"title": "Norrby", "payload": "/district"}]}], catalogue, "ar")
     assert out.html == html.escape(catalogue.interface("telegram_choose", "ar"))
 
 
@@ -92,7 +98,7 @@ def test_a_location_prompt_that_repeats_the_text_before_it_shows_only_the_button
     prompt = "Where do you live?"
     replies = [{"text": prompt, "buttons": [{"title": "Norrby", "payload": "/district"}]},
                {"custom": {"request_location": {"text": prompt, "button": "📍 Share my location"}}}]
-    first, second = render(replies, catalogue, "en", PayloadKeys())
+    first, second = render(replies, catalogue, "en")
     assert first.html == prompt and isinstance(first.reply_markup, InlineKeyboardMarkup)
     assert second.html == "📍 Share my location" and isinstance(second.reply_markup, ReplyKeyboardMarkup)
 

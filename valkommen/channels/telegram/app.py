@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -30,6 +31,12 @@ from valkommen.channels.telegram.settings import SettingsError, TelegramSettings
 
 LOGGER = logging.getLogger(__name__)
 REDELIVERY_TASK = "redelivery"
+#: How often PTB's rate limiter sends one request again after Telegram's flood control (429) asked
+#: to wait retry_after seconds; after that the message is given up (delivery.py).
+FLOOD_RETRIES = 3
+#: Inline keyboards whose buttons' payloads PTB keeps (least recently used dropped first); a press
+#: on a dropped one, or on one from before a restart, gets the "button expired" reply.
+CALLBACK_KEYBOARDS = 10_000
 
 
 async def _redeliver_forever(application: Application) -> None:
@@ -70,6 +77,10 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_url)
         .concurrent_updates(True)  # users don't wait for each other; each chat keeps its order (Services.lock)
+        # Telegram's sending limits and flood control (429 retry_after): PTB's own limiter.
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        # A button carries its Rasa payload, however long; Telegram gets a 64-character key.
+        .arbitrary_callback_data(CALLBACK_KEYBOARDS)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

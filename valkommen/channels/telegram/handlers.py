@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
 from valkommen.core.pseudonym import pseudonymous_id
+from valkommen.core.reply_language import language_of
 from valkommen.channels.telegram.delivery import deliver
 from valkommen.channels.telegram.limits import KeptMessage
 from valkommen.channels.telegram.rasa_client import RasaUnavailable
@@ -23,9 +24,8 @@ from valkommen.channels.telegram.services import Services, services
 
 LOGGER = logging.getLogger(__name__)
 PLATFORM = "telegram"
-CHANGE_LANGUAGE = re.compile(r'^/change_language\{"language":\s*"([A-Za-z-]+)"\}$')
 DEEP_LINK = re.compile(r"^([a-z][a-z_]*)_([a-z]{2,3}(?:-easy)?)$")
-LANGUAGE_KEY = "language"
+LANGUAGE_KEY = "language"  # user_data: the language of the latest reply, as the reply said it
 LOCATION_KEYBOARD = "location_keyboard"  # user_data flag: the share-location keyboard is shown
 
 
@@ -35,21 +35,22 @@ def sender_id(update: Update) -> str:
 
 
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The language of the bot's own lines: the user's explicit choice, Telegram's language, Swedish."""
-    chosen = context.user_data.get(LANGUAGE_KEY) if context.user_data is not None else None
+    """The language of the bot's own lines: the language the latest reply said it is in (the
+    actions' one decision, a user's explicit choice included), else Telegram's language, else Swedish."""
+    replied = context.user_data.get(LANGUAGE_KEY) if context.user_data is not None else None
     user = update.effective_user
     telegram = normalise_language(user.language_code) if user else None
-    return chosen or telegram or SOURCE_LANGUAGE
+    return replied or telegram or SOURCE_LANGUAGE
 
 
-async def known_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """Like ``user_language``, but asks Rasa for the conversation's language before falling back to Swedish."""
-    chosen = context.user_data.get(LANGUAGE_KEY) if context.user_data is not None else None
-    user = update.effective_user
-    language = chosen or (normalise_language(user.language_code) if user else None)
-    if language is None and user is not None:
-        language = normalise_language(await services(context).rasa.conversation_language(sender_id(update)))
-    return language or SOURCE_LANGUAGE
+def note_reply_language(replies: List[Dict[str, Any]], language: str, user_data: Optional[Dict[str, Any]]) -> str:
+    """The language Rasa's replies say they are in (``language`` if none says); noted for the bot's own lines."""
+    said = language_of(replies)
+    if said is None:
+        return language
+    if user_data is not None:
+        user_data[LANGUAGE_KEY] = said.code
+    return said.code
 
 
 def local_text(svc: Services, key: str, language: str, **values: Any) -> TextOut:
@@ -58,18 +59,10 @@ def local_text(svc: Services, key: str, language: str, **values: Any) -> TextOut
     return TextOut(html.escape(text.format(**values) if values else text))
 
 
-def remember_language(payload: str, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Notes the language a change_language payload picks, for the bot's own lines."""
-    match = CHANGE_LANGUAGE.match(payload)
-    language = normalise_language(match.group(1)) if match else None
-    if language and context.user_data is not None:
-        context.user_data[LANGUAGE_KEY] = language
-
-
 async def reply_local(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: Any) -> None:
     """Answers with one interface string in the user's language."""
     svc = services(context)
-    await deliver(context.bot, update.effective_chat.id, [local_text(svc, key, await known_language(update, context), **values)])
+    await deliver(context.bot, update.effective_chat.id, [local_text(svc, key, user_language(update, context), **values)])
 
 
 async def converse(
@@ -108,10 +101,9 @@ async def converse(
             svc.pending.keep(KeptMessage(chat_id, sender, text, metadata, language))
             await deliver(context.bot, chat_id, [local_text(svc, "telegram_kept", language)])
             return
+        # The bot's own lines (venue, prompts, later short replies) in the language the reply says.
+        language = note_reply_language(replies, language, context.user_data)
         if show:
-            if any(isinstance(r.get("custom"), dict) and "venue" in r["custom"] for r in replies):
-                # The venue's own line in the answer's language: the conversation's, as Rasa chose it.
-                language = normalise_language(await svc.rasa.conversation_language(sender)) or language
             await send_replies(context.bot, svc, chat_id, replies, language, context.user_data)
 
 
@@ -119,11 +111,12 @@ async def send_replies(
     bot: Bot, svc: Services, chat_id: int, replies: List[Dict[str, Any]], language: str,
     user_data: Optional[Dict[str, Any]] = None,
 ) -> None:
-    """Renders and sends Rasa's replies; an empty answer becomes the "unavailable" line.
+    """Renders and sends Rasa's replies (in ``language``, the one they say); an empty answer becomes
+    the "unavailable" line.
 
     The share-location keyboard stays until the next plain answer takes it away.
     """
-    items = render(replies, svc.catalogue, language, svc.keys)
+    items = render(replies, svc.catalogue, language)
     if not items:
         items = [local_text(svc, "unavailable", language)]
     if user_data is not None:
@@ -143,7 +136,7 @@ async def flush_pending(bot: Bot, svc: Services) -> int:
         except RasaUnavailable:
             break
         svc.pending.pop()
-        await send_replies(bot, svc, kept.chat_id, replies, kept.language)
+        await send_replies(bot, svc, kept.chat_id, replies, note_reply_language(replies, kept.language, None))
         delivered += 1
     if delivered:
         LOGGER.info("delivered %d kept message(s)", delivered)
@@ -166,15 +159,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An inline-keyboard press: its payload goes to Rasa as the message."""
+    """An inline-keyboard press: its payload (PTB's arbitrary callback data) goes to Rasa as the message."""
     query = update.callback_query
-    svc = services(context)
-    payload = svc.keys.payload_for(query.data or "")
+    payload = query.data
     try:
         await query.answer()
     except TelegramError:
         pass
-    if payload is None:
+    if not isinstance(payload, str) or not payload:  # InvalidCallbackData: a keyboard from before a restart
         await reply_local(update, context, "telegram_button_expired")
         return
     if payload.startswith("/feedback") and query.message is not None:
@@ -182,7 +174,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError:
             pass
-    remember_language(payload, context)
     await converse(update, context, payload)
 
 
@@ -212,7 +203,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = normalise_language(match.group(2)) if match else None
     if match and match.group(1) in svc.catalogue.topics and language in svc.catalogue.locales:
         payload = json.dumps({"language": language}, separators=(",", ":"))
-        remember_language(f"/change_language{payload}", context)
         await converse(update, context, f"/change_language{payload}", show=False)
         await converse(update, context, f"/{match.group(1)}")
         return

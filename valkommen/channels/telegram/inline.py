@@ -47,7 +47,7 @@ async def best_topics(svc: Services, question: str, language: Optional[str], hin
         detected = normalise_language(str((parsed.get("language") or {}).get("code") or ""))
         language = detected if detected in svc.catalogue.locales else normalise_language(hint) or SOURCE_LANGUAGE
     result = (topics, language)
-    svc.inline_cache.put(key, result)
+    svc.inline_cache[key] = result
     return result
 
 

@@ -1,15 +1,25 @@
-"""Per-user flood limit and the queue of messages kept while Rasa is unavailable."""
+"""Per-user message limit and the queue of messages kept while Rasa is unavailable.
+
+Telegram's own limits on what the bot sends (about 30 messages a second overall, 20 a minute in a
+group) and its flood control (429 with retry_after) are PTB's ``AIORateLimiter``, installed in
+app.py. It throttles the bot's outgoing requests only; it does not stop one user from sending
+hundreds of messages that each cost a Rasa turn. That is what ``RateLimiter`` here does: at most
+N incoming messages per user in a sliding window, one warning, then silence.
+"""
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Deque, Dict, Generic, Hashable, List, Optional, Tuple, TypeVar
+from typing import Any, Callable, Deque, Dict, Hashable, Optional, Tuple
+
+import cachetools
 
 
 class RateLimiter:
-    """At most ``limit`` messages per user in a sliding ``window`` of seconds."""
+    """At most ``limit`` messages per user in a sliding ``window`` of seconds (against spam: PTB's
+    rate limiter only paces what the bot sends)."""
 
     def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
@@ -72,38 +82,7 @@ class PendingQueue:
         return len(self._items)
 
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class TTLCache(Generic[K, V]):
-    """A small LRU cache whose entries expire after ``ttl`` seconds."""
-
-    def __init__(self, size: int, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.size = size
-        self.ttl = ttl
-        self._clock = clock
-        self._items: "OrderedDict[K, Tuple[float, V]]" = OrderedDict()
-
-    def get(self, key: K) -> Optional[V]:
-        """The cached value, None if absent or expired."""
-        entry = self._items.get(key)
-        if entry is None:
-            return None
-        stored, value = entry
-        if self._clock() - stored > self.ttl:
-            del self._items[key]
-            return None
-        self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        """Stores ``value``, evicting the least recently used entry when full."""
-        self._items[key] = (self._clock(), value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def keys(self) -> List[K]:
-        """The keys currently held (least recently used first)."""
-        return list(self._items)
+def ttl_cache(size: int, ttl: float, clock: Callable[[], float] = time.monotonic) -> cachetools.TTLCache:
+    """A small LRU cache whose entries expire after ``ttl`` seconds (cachetools, which PTB's
+    arbitrary callback data already needs)."""
+    return cachetools.TTLCache(maxsize=size, ttl=ttl, timer=clock)

@@ -1,4 +1,7 @@
-"""Talking to the Rasa server over HTTP: REST channel, /model/parse, the privacy endpoint."""
+"""Talking to the Rasa server over HTTP: REST channel, /model/parse, the privacy endpoint.
+
+The conversation's language is never asked of the tracker: every reply says it
+(valkommen/core/reply_language.py)."""
 
 from __future__ import annotations
 
@@ -90,16 +93,6 @@ class RasaClient:
         if response.status_code != 200:
             raise RasaUnavailable(f"/model/parse answered HTTP {response.status_code}")
         return response.json()
-
-    async def conversation_language(self, sender: str) -> Optional[str]:
-        """The conversation's ``language`` slot (set by the actions every turn), None if unknown."""
-        params = {"include_events": "NONE"}
-        try:
-            response = await self._request("GET", f"/conversations/{sender}/tracker", params=params, headers=self._auth())
-            language = (response.json().get("slots") or {}).get("language") if response.status_code == 200 else None
-        except (RasaUnavailable, ValueError):
-            return None
-        return language if isinstance(language, str) else None
 
     async def delete_conversation(self, sender: str) -> bool:
         """Deletes every tracker event of ``sender``; True on success (204 or 200)."""

@@ -6,9 +6,7 @@ HTML-escaped before it is sent with ``parse_mode=HTML``.
 
 from __future__ import annotations
 
-import hashlib
 import html
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -24,10 +22,11 @@ from valkommen.core.locales import Catalogue
 
 ReplyMarkup = Union[InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove]
 
-#: Telegram's limits: characters of one text message, bytes of one button's callback_data.
+#: Telegram's limits: characters of one text message, bytes of one button's callback_data. A button
+#: carries its Rasa payload as PTB's arbitrary callback data (app.py): PTB keeps the payload in its
+#: callback data cache and sends Telegram a key of 64 characters, so a payload may be of any length.
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
-KEY_PREFIX = "#"  # payloads start with "/", so a key can never be mistaken for one
 
 
 @dataclass(frozen=True)
@@ -50,36 +49,6 @@ class VenueOut:
 
 
 Outgoing = Union[TextOut, VenueOut]
-
-
-
-class PayloadKeys:
-    """Maps button payloads to callback_data within Telegram's 64-byte limit, and back.
-
-    Short payloads are sent as they are; longer ones get a short stable key kept in a
-    bounded in-memory table (a key unknown after a restart gives the "expired" reply).
-    """
-
-    def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._payloads: "OrderedDict[str, str]" = OrderedDict()
-
-    def data_for(self, payload: str) -> str:
-        """The callback_data for ``payload``."""
-        if len(payload.encode("utf-8")) <= CALLBACK_DATA_LIMIT and not payload.startswith(KEY_PREFIX):
-            return payload
-        key = KEY_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
-        self._payloads[key] = payload
-        self._payloads.move_to_end(key)
-        while len(self._payloads) > self.size:
-            self._payloads.popitem(last=False)
-        return key
-
-    def payload_for(self, data: str) -> Optional[str]:
-        """The payload a button's callback_data stands for, None if the key is unknown."""
-        if not data.startswith(KEY_PREFIX):
-            return data
-        return self._payloads.get(data)
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> List[str]:
@@ -122,10 +91,13 @@ def _cut_point(line: str, limit: int) -> int:
     return last_space if last_space > limit // 2 else max(end, 1)
 
 
-def inline_keyboard(buttons: Sequence[Dict[str, Any]], keys: PayloadKeys) -> Optional[InlineKeyboardMarkup]:
-    """Rasa buttons as an inline keyboard, one per row (titles can be long in some languages)."""
+def inline_keyboard(buttons: Sequence[Dict[str, Any]]) -> Optional[InlineKeyboardMarkup]:
+    """Rasa buttons as an inline keyboard, one per row (titles can be long in some languages).
+
+    Each button's callback data is its payload (PTB's arbitrary callback data replaces it by a key).
+    """
     rows = [
-        [InlineKeyboardButton(str(button.get("title") or button["payload"]), callback_data=keys.data_for(str(button["payload"])))]
+        [InlineKeyboardButton(str(button.get("title") or button["payload"]), callback_data=str(button["payload"]))]
         for button in buttons
         if button.get("payload")
     ]
@@ -155,11 +127,14 @@ def venue_out(venue: Dict[str, Any], catalogue: Catalogue, language: str) -> Opt
     return VenueOut(latitude, longitude, str(venue.get("name") or ""), str(address), markup)
 
 
-def render(replies: Sequence[Dict[str, Any]], catalogue: Catalogue, language: str, keys: PayloadKeys) -> List[Outgoing]:
-    """Rasa's replies as Telegram messages, in order; buttons go on the last piece of their text."""
+def render(replies: Sequence[Dict[str, Any]], catalogue: Catalogue, language: str) -> List[Outgoing]:
+    """Rasa's replies as Telegram messages, in order; buttons go on the last piece of their text.
+
+    ``language``: the replies' own language (their language message), for the bot's own lines.
+    """
     out: List[Outgoing] = []
     for reply in replies:
-        markup: Optional[ReplyMarkup] = inline_keyboard(reply.get("buttons") or [], keys)
+        markup: Optional[ReplyMarkup] = inline_keyboard(reply.get("buttons") or [])
         text = reply.get("text")
         custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
         if isinstance(text, str) and text.strip():

@@ -6,12 +6,12 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Dict, Optional
 
+import cachetools
 from telegram.ext import ContextTypes
 
 from valkommen.core.locales import Catalogue
-from valkommen.channels.telegram.limits import PendingQueue, RateLimiter, TTLCache
+from valkommen.channels.telegram.limits import PendingQueue, RateLimiter, ttl_cache
 from valkommen.channels.telegram.rasa_client import RasaClient
-from valkommen.channels.telegram.rendering import PayloadKeys
 from valkommen.channels.telegram.settings import TelegramSettings
 
 SERVICES_KEY = "valkommen"
@@ -24,17 +24,16 @@ class Services:
     settings: TelegramSettings
     rasa: RasaClient
     catalogue: Catalogue
-    keys: PayloadKeys = field(default_factory=PayloadKeys)
     limiter: Optional[RateLimiter] = None
     pending: PendingQueue = field(default_factory=PendingQueue)
-    inline_cache: Optional[TTLCache] = None
+    inline_cache: Optional[cachetools.TTLCache] = None
     locks: Dict[int, asyncio.Lock] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.limiter is None:
             self.limiter = RateLimiter(self.settings.rate_limit_messages, self.settings.rate_limit_window)
         if self.inline_cache is None:
-            self.inline_cache = TTLCache(self.settings.inline_cache_size, self.settings.inline_cache_ttl)
+            self.inline_cache = ttl_cache(self.settings.inline_cache_size, self.settings.inline_cache_ttl)
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         """One lock per chat: a user's messages reach Rasa in the order they were sent."""
