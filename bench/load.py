@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import random
 import statistics
 import subprocess
@@ -40,6 +39,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import httpx
 
+from bench.percentiles import percentile
 from tools import default_model
 from valkommen.core.locales import load_catalogue
 from valkommen.core.examples import Example, read_examples
@@ -78,12 +78,8 @@ class Level:
         return len(self.latencies) + self.lost
 
     def percentile(self, q: float) -> float:
-        """The q-th percentile of latency in milliseconds (nearest rank)."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        rank = max(0, min(len(ordered) - 1, math.ceil(q / 100.0 * len(ordered)) - 1))
-        return ordered[rank] * 1000.0
+        """The q-th percentile of latency in milliseconds (bench/percentiles.py: numpy, linear)."""
+        return percentile(self.latencies, q) * 1000.0
 
     @property
     def throughput(self) -> float:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Iterator, List, Optional
 
+from bench.percentiles import percentile
 from valkommen.core.locales import load_catalogue
 from valkommen.core.examples import read_examples
 from valkommen.channels.telegram.settings import TelegramSettings
@@ -29,15 +30,9 @@ from tests.telegram.harness import BotRunner, inline_update, new_user_id, text_u
 TOKEN = "123456789:BENCH-token-ABCdefGHIjklMNOpqrSTUvwxYZ0"
 
 
-def percentile(values: List[float], share: float) -> float:
-    """The ``share`` percentile (0..1) by nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
 def line(label: str, seconds: List[float]) -> str:
     ms = [s * 1000 for s in seconds]
-    return (f"{label:44} n={len(ms):4}  p50 {percentile(ms, .5):7.0f} ms  p95 {percentile(ms, .95):7.0f} ms  "
+    return (f"{label:44} n={len(ms):4}  p50 {percentile(ms, 50):7.0f} ms  p95 {percentile(ms, 95):7.0f} ms  "
             f"max {max(ms):7.0f} ms  mean {statistics.mean(ms):7.0f} ms")
 
 

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import math
+import statistics
+
 import pytest
 
 from bench.load import FEEDBACK_UP, Level, conversations, parse_pause, rss_mb, targets
+from bench.percentiles import percentile
 
 
-def test_percentiles_are_nearest_rank_in_milliseconds():
+def test_percentiles_interpolate_linearly_in_milliseconds():
     level = Level("x", 1, latencies=[i / 1000 for i in range(1, 101)])
-    assert level.percentile(50) == 50.0
-    assert level.percentile(95) == 95.0
-    assert level.percentile(99) == 99.0
+    assert level.percentile(50) == pytest.approx(50.5)
+    assert level.percentile(95) == pytest.approx(95.05)
+    assert level.percentile(99) == pytest.approx(99.01)
+    assert math.isnan(Level("x", 1).percentile(95))
+
+
+def test_every_benchmark_reports_the_same_p95_for_the_same_latencies():
+    import bench.telegram_bot
+
+    seconds = [0.05, 0.07, 0.08, 0.1, 0.11, 0.13, 0.2, 0.4, 0.9, 1.5]
+    ms = [s * 1000 for s in seconds]
+    assert bench.telegram_bot.percentile is percentile
+    assert Level("x", 1, latencies=seconds).percentile(95) == pytest.approx(percentile(ms, 95))
+    assert percentile(ms, 50) == pytest.approx(statistics.median(ms))
+    assert f"p95 {percentile(ms, 95):7.0f} ms" in bench.telegram_bot.line("x", seconds)
 
 
 def test_lost_messages_count_as_messages_but_not_as_latencies():
