@@ -40,7 +40,9 @@
   };
   save("session", state.session);
 
-  var catalogue = null; // {languages: [{code, name, direction}], strings: {code: {key: text}}}
+  // strings.json: {languages: [{code, name, direction}], source: code, aliases: {tag: code},
+  // strings: {code: {key: text}}}; everything the widget knows about languages comes from it.
+  var catalogue = null;
   var ui = {};
 
   function el(tag, cls, text) {
@@ -51,7 +53,8 @@
   }
   function t(key) {
     var s = catalogue.strings;
-    return (s[state.lang] && s[state.lang][key]) || (s.sv && s.sv[key]) || key;
+    var source = s[sourceLanguage()];
+    return (s[state.lang] && s[state.lang][key]) || (source && source[key]) || key;
   }
   function language(code) {
     for (var i = 0; i < catalogue.languages.length; i++) {
@@ -59,13 +62,16 @@
     }
     return null;
   }
+  function sourceLanguage() {
+    return catalogue.source || catalogue.languages[0].code;
+  }
   function pickLanguage(hint) {
-    var tag = String(hint || "").toLowerCase().replace("_", "-");
+    var tag = String(hint || "").toLowerCase().replace(/_/g, "-");
     if (language(tag)) return tag;
-    var aliases = { hr: "bs", sr: "bs", prs: "fa" };
+    var aliases = catalogue.aliases || {};
     var main = tag.split("-")[0];
-    main = aliases[main] || main;
-    return language(main) ? main : "sv";
+    main = Object.prototype.hasOwnProperty.call(aliases, main) ? aliases[main] : main;
+    return language(main) ? main : sourceLanguage();
   }
 
   /* Text with http(s) links: text nodes and <a> elements, never HTML. */
