@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages image train run chat telegram web test unit validate content-check eval retention report bench audit clean
+.PHONY: help install system-packages image train run chat telegram web test unit validate content-check translations-export translations-import eval retention report bench audit clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,8 +37,15 @@ telegram: install ## Only the Telegram bot (needs TELEGRAM_BOT_TOKEN; talks to a
 validate: install ## rasa data validate (domain, rules and NLU data)
 	@. scripts/env.sh && $(VENV)/bin/rasa data validate --config config.yml --domain domain.yml --data nlu_data --fail-on-warnings
 
-content-check: install ## Per language: missing, unreviewed and stale answers, broken placeholders
+content-check: install ## Per language: missing, unreviewed and stale answers, broken placeholders; facts read long ago
 	@. scripts/env.sh && $(PY) -m tools.content_check
+
+translations-export: install ## One PO file per language for translators: results/translations/<code>.po (LANG_ARGS="--lang ar")
+	@. scripts/env.sh && $(PY) -m tools.translations export $(LANG_ARGS)
+
+translations-import: install ## Read a reviewed PO file back: make translations-import FILE=ar.po [REVIEWER="Name" DATE=YYYY-MM-DD]
+	@test -n "$(FILE)" || { echo "usage: make translations-import FILE=path/to/<code>.po" >&2; exit 2; }
+	@. scripts/env.sh && $(PY) -m tools.translations import "$(FILE)" $(if $(REVIEWER),--reviewer "$(REVIEWER)") $(if $(DATE),--date $(DATE))
 
 eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results/eval.md; EVAL_ARGS="--default-epochs 30")
 	@. scripts/env.sh && $(PY) -m tools.evaluation --project-model "$$MODEL_PATH" $(EVAL_ARGS)

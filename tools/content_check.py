@@ -48,7 +48,7 @@ def placeholders(text: str) -> Optional[Set[str]]:
 def check(catalogue: Catalogue, today: dt.date, max_age_days: int) -> List[LanguageReport]:
     """One report per language in the catalogue, the source language first."""
     source = catalogue.locales["sv"]
-    stale_topics = sorted(t for t, meta in catalogue.topics.items() if (today - meta.checked).days > max_age_days)
+    stale_topics = sorted(t for t, meta in catalogue.topics.items() if (today - meta.read).days > max_age_days)
     reports = []
     for code, locale in catalogue.locales.items():
         report = LanguageReport(code)
@@ -71,7 +71,16 @@ def check(catalogue: Catalogue, today: dt.date, max_age_days: int) -> List[Langu
     return reports
 
 
-def render(reports: List[LanguageReport]) -> str:
+def stale_facts(catalogue: Catalogue, today: dt.date, max_age_days: int) -> List[str]:
+    """Facts whose source was read more than ``max_age_days`` ago: "name (file, read date): source"."""
+    return [
+        f"{fact.name} ({fact.scope}, read {fact.read.isoformat()}): {fact.source}"
+        for fact in sorted(catalogue.facts.values(), key=lambda f: (f.read, f.name))
+        if (today - fact.read).days > max_age_days
+    ]
+
+
+def render(reports: List[LanguageReport], old_facts: Optional[List[str]] = None) -> str:
     """A plain-text table and the details, for editors."""
     lines = [f"{'lang':8} {'missing':>8} {'unreviewed':>11} {'stale':>6} {'strings':>8} {'placeholders':>13}"]
     for r in reports:
@@ -82,12 +91,15 @@ def render(reports: List[LanguageReport]) -> str:
     for r in reports:
         for label, items in (
             ("missing answers", r.missing_answers),
-            ("facts older than the set age", r.stale),
+            ("topics whose source was read longer ago than the set age", r.stale),
             ("missing strings", r.missing_strings),
             ("broken placeholders", r.broken_placeholders),
         ):
             if items:
                 lines.append(f"{r.code}: {label}: {', '.join(items)}")
+    if old_facts:
+        lines.append(f"facts whose source was read longer ago than the set age ({len(old_facts)}): compare with the source, then update read:")
+        lines += [f"  {line}" for line in old_facts]
     return "\n".join(lines)
 
 
@@ -97,8 +109,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--max-age-days", type=int, default=config.content_max_age_days)
     args = parser.parse_args(argv)
-    reports = check(default_catalogue(), dt.date.today(), args.max_age_days)
-    print(render(reports))
+    catalogue = default_catalogue()
+    today = dt.date.today()
+    reports = check(catalogue, today, args.max_age_days)
+    print(render(reports, stale_facts(catalogue, today, args.max_age_days)))
     failing = [r.code for r in reports if r.failing]
     if failing:
         print(f"FAILED: content missing or broken in {', '.join(failing)}", file=sys.stderr)

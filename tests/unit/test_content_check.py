@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from tools.content_check import check, main, placeholders
+from tools.content_check import check, main, placeholders, render, stale_facts
 from valkommen.core.locales import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def test_unreviewed_translations_are_listed_without_failing(catalogue):
 
 
 def test_facts_older_than_the_set_age_are_listed(catalogue):
-    later = max(t.checked for t in catalogue.topics.values()) + dt.timedelta(days=400)
+    later = max(t.read for t in catalogue.topics.values()) + dt.timedelta(days=400)
     reports = check(catalogue, later, 365)
     assert set(reports[0].stale) == set(catalogue.topics)
 
@@ -71,7 +71,33 @@ def test_placeholders_are_read_from_braces():
 
 
 def test_every_topic_source_is_in_the_reference_or_an_official_site(catalogue):
+    """A URL from the reference file or an official site, or a reference document that exists."""
     reference_urls = set(re.findall(r"https?://\S+?(?=\s|$| ;)", REFERENCE.read_text(encoding="utf-8"))) if REFERENCE.exists() else set()
     for topic in catalogue.topics.values():
+        if not topic.is_url:
+            assert topic.source.startswith("shared/reference/") and topic.source_title, topic.id
+            if REFERENCE.parent.exists():
+                assert (ROOT.parent / topic.source.split(",")[0]).exists(), topic.id
+            continue
         assert topic.source.startswith("https://") or topic.source in reference_urls, topic.id
         assert topic.source in reference_urls or urlparse(topic.source).hostname in OFFICIAL_HOSTS, topic.id
+
+
+def test_no_topic_cites_a_bare_home_page(catalogue):
+    """A home page does not support an answer: each topic cites the page or document it rests on."""
+    for topic in catalogue.topics.values():
+        if topic.id in ("integration_council", "swimming", "housing", "interpreter"):
+            assert not topic.is_url or urlparse(topic.source).path.strip("/"), topic.id
+
+
+def test_facts_whose_source_was_read_long_ago_are_listed(catalogue):
+    oldest = min(f.read for f in catalogue.facts.values())
+    listed = stale_facts(catalogue, oldest + dt.timedelta(days=366), 365)
+    assert listed and all(f.read == oldest for f in catalogue.facts.values() if any(line.startswith(f"{f.name} (") for line in listed))
+    assert stale_facts(catalogue, oldest, 365) == []
+
+
+def test_the_report_lists_old_facts(catalogue):
+    later = dt.date(2030, 1, 1)
+    out = render(check(catalogue, later, 365), stale_facts(catalogue, later, 365))
+    assert "facts whose source was read longer ago than the set age" in out and "phone_city (facts/municipality.yml" in out

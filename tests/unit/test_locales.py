@@ -40,13 +40,19 @@ def test_arabic_and_persian_are_right_to_left_and_the_rest_left_to_right(catalog
     assert {code for code, d in directions.items() if d == "rtl"} == {"ar", "fa"}
 
 
-def test_an_answer_ends_with_its_official_source_and_checked_date(catalogue):
+def test_an_answer_ends_with_its_source_and_the_month_it_was_read(catalogue):
+    """"Uppgifter från boras.se, lästa 2026-11: <url>": where from and when read, no live check."""
     for code in catalogue.locales:
         for topic, meta in catalogue.topics.items():
             answer = catalogue.answer(topic, code)
             last_line = answer.text.splitlines()[-1]
-            assert meta.source in last_line, (code, topic)
-            assert meta.checked.isoformat() in last_line, (code, topic)
+            assert meta.source_label in last_line, (code, topic)
+            assert meta.read.strftime("%Y-%m") in last_line and meta.read.isoformat() not in last_line, (code, topic)
+            assert (meta.source in last_line) == meta.is_url, (code, topic)
+    swedish = catalogue.answer("school", "sv").text.splitlines()[-1]
+    assert swedish.startswith("Uppgifter från boras.se, lästa ") and "kontroll" not in swedish
+    for code in catalogue.locales:
+        assert "kontroll" not in catalogue.interface("checked", code)
 
 
 def test_an_answer_is_in_the_asked_language_and_marked_unreviewed(catalogue):

@@ -113,7 +113,8 @@ def test_a_district_without_its_own_meeting_place_gets_the_nearest(directory, nl
     lookup = resolve(directory, {}, entities(nlp, "I live in Viskafors"))
     reply = render(catalogue, directory, "en", lookup)
     assert lookup.outcome == NEARBY and lookup.place.id == directory.for_district("viskafors").id
-    assert reply.text.startswith("Viskafors has no meeting place of its own.")
+    assert reply.text.startswith("The nearest meeting place I know of from Viskafors is ")
+    assert "no meeting place" not in reply.text
 
 
 def test_a_named_meeting_place_and_the_widget_page_are_answered(directory, nlp):
@@ -129,6 +130,10 @@ def test_postcodes_the_data_does_not_map_are_said_so(directory, nlp, catalogue):
     outside = resolve(directory, {}, entities(nlp, "411 05 Göteborg"))
     assert (in_boras.outcome, outside.outcome) == (POSTCODE_UNKNOWN, POSTCODE_OUTSIDE)
     assert "504 30" in render(catalogue, directory, "sv", in_boras).text
+    # Never "not a postcode in Borås": the service towns' postcodes are not known.
+    unknown = render(catalogue, directory, "sv", outside)
+    assert "känner inte igen postnumret 411 05" in unknown.text and "inte ett postnummer" not in unknown.text
+    assert unknown.ask_location
 
 
 def test_answers_name_the_place_in_the_users_script(directory, nlp, catalogue):

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping, Optional, Tuple
+from urllib.parse import urlparse
 
 import yaml
 
@@ -22,6 +23,10 @@ from valkommen.core.languages import SOURCE_LANGUAGE, Language, Registry, regist
 
 DEFAULT_LOCALES_DIR = ROOT / "locales"
 TOPICS_FILE = "topics.yml"
+#: The named facts: one file per scope, e.g. ``facts/national.yml`` (all of Sweden) and
+#: ``facts/municipality.yml`` (the municipality's own); read together into one mapping.
+FACTS_DIR = "facts"
+#: The older single facts file, still read when present.
 FACTS_FILE = "facts.yml"
 #: A reference to a named fact (or, in interface strings, a value filled in by the caller).
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -38,30 +43,61 @@ class LocaleError(ValueError):
 
 @dataclass(frozen=True)
 class Topic:
-    """One council topic: its program area, official source and last-checked date."""
+    """One council topic: its program area, official source and the date that source was read.
+
+    ``source`` is a URL or ``shared/reference/<file>, <section>``; a source that is not a URL
+    carries ``source_title``, the words users read instead of a host name. ``read`` is the date
+    the source (often a stored copy of the page) was read, not a live check of the page.
+    """
 
     id: str
     area: str
     source: str
-    checked: dt.date
+    read: dt.date
+    source_title: Optional[str] = None
+
+    @property
+    def checked(self) -> dt.date:
+        """The older name of ``read``."""
+        return self.read
+
+    @property
+    def is_url(self) -> bool:
+        return self.source.startswith(("https://", "http://"))
+
+    @property
+    def source_label(self) -> str:
+        """What users read as the source: the title, or the URL's host without ``www.``."""
+        if self.source_title:
+            return self.source_title
+        host = urlparse(self.source).hostname or self.source
+        return host[4:] if host.startswith("www.") else host
 
 
 @dataclass(frozen=True)
 class Fact:
-    """A phone number, e-mail address or URL stated to users, with where and when it was read."""
+    """A number, phone number, e-mail address, URL, amount or office named to users, with where
+    and when it was read. ``scope`` is the file it comes from (``national``, ``municipality``)."""
 
     name: str
     value: str
     source: str
     read: dt.date
+    what: str = ""
+    scope: str = ""
 
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer in one language and whether a human reviewed the translation."""
+    """An answer in one language and whether a human reviewed the translation: who and when,
+    when the locale records it (``reviewed: {by: name, on: date}``)."""
 
     text: str
     reviewed: bool
+    reviewed_by: Optional[str] = None
+    reviewed_on: Optional[dt.date] = None
+    #: The text as written, with ``{fact}`` placeholders (``text`` has the values filled in).
+    raw: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,10 +177,7 @@ class Catalogue:
             lines.append(self.interface("not_translated", user_locale.code))
         meta = self.topics[topic]
         lines.append(answer.text.strip())
-        lines.append(
-            f"{self.interface('source', user_locale.code)}: {meta.source} "
-            f"({self.interface('checked', user_locale.code)} {meta.checked.isoformat()})"
-        )
+        lines.append(self.source_line(meta, user_locale))
         return RenderedAnswer(
             topic=topic,
             text=PART_SEPARATOR.join(lines),
@@ -154,6 +187,18 @@ class Catalogue:
             reviewed=answer.reviewed,
             direction=user_locale.direction,
         )
+
+
+    def source_line(self, meta: Topic, locale: Locale) -> str:
+        """The footer: where the answer's information comes from and the month that source was
+        read ("Uppgifter från boras.se, lästa 2026-11: <url>"), never a claim of a live check."""
+
+        def ltr(value: str) -> str:
+            return f"{LRI}{value}{PDI}" if locale.direction == "rtl" else value
+
+        label = ltr(meta.source_label)
+        line = f"{self.interface('source', locale.code)} {label}, {self.interface('checked', locale.code)} {ltr(meta.read.strftime('%Y-%m'))}"
+        return f"{line}: {ltr(meta.source)}" if meta.is_url else line
 
 
 def _read_yaml(path: Path) -> dict:
@@ -173,30 +218,64 @@ def load_topics(directory: Path) -> Dict[str, Topic]:
     topics = {}
     for topic_id, entry in data.items():
         try:
-            checked = entry["checked"]
-            if not isinstance(checked, dt.date):
-                checked = dt.date.fromisoformat(str(checked))
-            topics[topic_id] = Topic(topic_id, entry["area"], entry["source"], checked)
+            read = entry["read"] if "read" in entry else entry["checked"]
+            if not isinstance(read, dt.date):
+                read = dt.date.fromisoformat(str(read))
+            title = entry.get("source_title")
+            topic = Topic(topic_id, entry["area"], str(entry["source"]), read, str(title) if title else None)
+            if not topic.is_url and not topic.source_title:
+                raise ValueError("a source that is not a URL needs a source_title")
+            topics[topic_id] = topic
         except (KeyError, TypeError, ValueError) as error:
             raise LocaleError(f"topic {topic_id!r} in {TOPICS_FILE}: {error}") from error
     return topics
 
 
+def fact_files(directory: Path) -> Tuple[Path, ...]:
+    """The facts files of a locales directory: ``facts/*.yml`` (by name), then ``facts.yml``."""
+    files = sorted((directory / FACTS_DIR).glob("*.yml")) if (directory / FACTS_DIR).is_dir() else []
+    if (directory / FACTS_FILE).exists():
+        files.append(directory / FACTS_FILE)
+    return tuple(files)
+
+
 def load_facts(directory: Path) -> Dict[str, Fact]:
-    """Read the named facts ``facts.yml`` (none if the file is absent)."""
-    path = directory / FACTS_FILE
-    if not path.exists():
-        return {}
-    facts = {}
-    for name, entry in (_read_yaml(path).get("facts") or {}).items():
-        try:
-            read = entry["read"]
-            if not isinstance(read, dt.date):
-                read = dt.date.fromisoformat(str(read))
-            facts[name] = Fact(name, str(entry["value"]), str(entry["source"]), read)
-        except (KeyError, TypeError, ValueError) as error:
-            raise LocaleError(f"fact {name!r} in {FACTS_FILE}: {error}") from error
+    """Read the named facts of every facts file into one mapping (none if there is no file).
+
+    Each fact needs value, source and read; a name defined in two files is an error.
+    """
+    facts: Dict[str, Fact] = {}
+    for path in fact_files(directory):
+        where = path.relative_to(directory).as_posix()
+        for name, entry in (_read_yaml(path).get("facts") or {}).items():
+            if name in facts:
+                raise LocaleError(f"fact {name!r} is defined in both {facts[name].scope} and {where}")
+            try:
+                read = entry["read"]
+                if not isinstance(read, dt.date):
+                    read = dt.date.fromisoformat(str(read))
+                facts[name] = Fact(
+                    name, str(entry["value"]), str(entry["source"]), read, str(entry.get("what") or ""), where
+                )
+            except (KeyError, TypeError, ValueError) as error:
+                raise LocaleError(f"fact {name!r} in {where}: {error}") from error
     return facts
+
+
+def parse_review(value: object, where: str) -> Tuple[bool, Optional[str], Optional[dt.date]]:
+    """``reviewed:`` of an answer: ``false``, ``true`` or ``{by: name, on: date}``."""
+    if isinstance(value, bool):
+        return value, None, None
+    if isinstance(value, dict) and True in value and "on" not in value:
+        value = {("on" if key is True else key): item for key, item in value.items()}  # YAML 1.1 reads on: as true
+    if isinstance(value, dict) and isinstance(value.get("by"), str) and value["by"].strip() and "on" in value:
+        on = value["on"]
+        try:
+            on = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+        except ValueError as error:
+            raise LocaleError(f"{where}: reviewed.on: {error}") from error
+        return True, value["by"].strip(), on
+    raise LocaleError(f"{where} needs reviewed: false, or reviewed: {{by: name, on: YYYY-MM-DD}}")
 
 
 def fill_facts(text: str, facts: Mapping[str, Fact], direction: str, strict: bool) -> str:
@@ -210,7 +289,7 @@ def fill_facts(text: str, facts: Mapping[str, Fact], direction: str, strict: boo
         fact = facts.get(match.group(1))
         if fact is None:
             if strict:
-                raise LocaleError(f"unknown fact {{{match.group(1)}}} (not in {FACTS_FILE})")
+                raise LocaleError(f"unknown fact {{{match.group(1)}}} (not in {FACTS_DIR}/*.yml)")
             return match.group(0)
         return f"{LRI}{fact.value}{PDI}" if direction == "rtl" else fact.value
 
@@ -238,13 +317,12 @@ def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None, language
     for topic, entry in (data.get("answers") or {}).items():
         if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
             raise LocaleError(f"{path.name}: answer {topic!r} needs a text")
-        if not isinstance(entry.get("reviewed"), bool):
-            raise LocaleError(f"{path.name}: answer {topic!r} needs reviewed: true/false")
+        reviewed, by, on = parse_review(entry.get("reviewed"), f"{path.name}: answer {topic!r}")
         try:
             text = fill_facts(entry["text"], facts, direction, strict=True)
         except LocaleError as error:
             raise LocaleError(f"{path.name}: answer {topic!r}: {error}") from error
-        answers[topic] = Answer(text, entry["reviewed"])
+        answers[topic] = Answer(text, reviewed, by, on, entry["text"])
     return Locale(
         code=code,
         name=language.name,

@@ -126,7 +126,9 @@ def render(catalogue: Catalogue, directory: PlaceDirectory, language: str, looku
         key = {OUTSIDE: "place_outside", BAD_LOCATION: "place_bad_location",
                POSTCODE_UNKNOWN: "place_postcode_unknown", POSTCODE_OUTSIDE: "place_postcode_outside"}
         text = say(key.get(lookup.outcome, "place_ask_location"), postcode=postcode)
-        return PlaceReply(text, ask_location=lookup.outcome != OUTSIDE and lookup.outcome != POSTCODE_OUTSIDE)
+        # An unrecognised postcode may still be in the municipality (its postcodes are not all
+        # known): ask for the location or the area, as for a postcode without a district.
+        return PlaceReply(text, ask_location=lookup.outcome != OUTSIDE)
     place = lookup.place
     place_district = district_name(directory.district(place.district), language, place.name)
     heading_key = {NEAREST: "place_heading_nearest", DISTRICT: "place_heading_district",
