@@ -43,7 +43,7 @@ def bot_api() -> Iterator[FakeBotApi]:
 @pytest.fixture(scope="module")
 def bot(servers, bot_api, catalogue, log_capture) -> Iterator[BotRunner]:
     """The bot, talking to the real servers; a small flood limit so the test can reach it."""
-    settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, api_url=bot_api.base_url,
+    settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, rasa_token=servers.token, api_url=bot_api.base_url,
                                 rate_limit_messages=6, retry_interval=0.5)
     runner = BotRunner(settings, catalogue).start()
     yield runner
