@@ -320,7 +320,7 @@ def test_the_token_never_appears_in_the_logs(bot, bot_api, log_capture):
 def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(servers, catalogue):
     bot_api = FakeBotApi(TOKEN).start()
     port = free_port()
-    settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, api_url=bot_api.base_url,
+    settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, rasa_token=servers.token, api_url=bot_api.base_url,
                                 webhook_url="https://bot.example.org/telegram/hook", webhook_port=port)
     runner = BotRunner(settings, catalogue).start()
     try:
