@@ -58,6 +58,18 @@ def model_path() -> Path:
     return settings().model_path
 
 
+def check_model() -> None:
+    """Fails loudly when there is no model or it is stale (data, config or NLU code changed since).
+
+    A stale model would let tests pass or skip for the wrong reason; ``scripts/train.sh --check``
+    compares the model's fingerprint with the working tree's.
+    """
+    env = {**os.environ, "MODEL_PATH": str(model_path())}
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "train.sh"), "--check"], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip() or f"the model at {model_path()} is not usable: run `make train`")
+
+
 def start_process(name: str, args: List[str], env: Dict[str, str]) -> subprocess.Popen:
     """Starts one server, its output in test-output/<name>.log."""
     OUTPUT.mkdir(exist_ok=True)
@@ -132,8 +144,7 @@ def running_servers(
     ``extra_env``: more settings for both servers (e.g. RASA_TOKEN); ``log_prefix``: their logs are
     test-output/<log_prefix>rasa.log and <log_prefix>actions.log.
     """
-    if not model_path().exists():
-        raise RuntimeError(f"no trained model at {model_path()}: run `make train` first")
+    check_model()
     rasa_port, action_port = free_port(), free_port()
     env = server_env(tmp_dir, action_port, extra_env)
     processes = {

@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import httpx
 
 from valkommen.server.wait_ready import actions_ready, rasa_ready
-from tools.servers import AUTH, ROOT, free_port, model_path, start_process
+from tools.servers import AUTH, ROOT, check_model, free_port, model_path, start_process
 
 SERVICES = ROOT / "scripts" / "services"
 SCALEOUT_ENDPOINTS = "deploy/endpoints.scaleout.yml"
@@ -110,6 +110,7 @@ def balancer(directory: Path, replicas: List[str], settings: Optional[Dict[str, 
 
 def start_rasa(env: Dict[str, str], port: int, name: str, endpoints: str = "endpoints.yml") -> subprocess.Popen:
     """The Rasa server (``valkommen.server.rasa_server``: request checks and fault replies) with ``endpoints``."""
+    check_model()
     args = [
         sys.executable, "-m", "valkommen.server.rasa_server", "run", "--model", str(model_path()), "--enable-api",
         "--port", str(port), "--endpoints", endpoints, "--credentials", "credentials.yml",
