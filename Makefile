@@ -50,7 +50,7 @@ translations-import: install ## Read a reviewed PO file back: make translations-
 eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results/eval.md; EVAL_ARGS="--default-epochs 30")
 	@. scripts/env.sh && $(PY) -m tools.evaluation --project-model "$$MODEL_PATH" $(EVAL_ARGS)
 
-retention: install ## Delete tracker events older than RETENTION_DAYS (default 30); the Rasa server also runs it daily
+retention: install ## Delete tracker events older than RETENTION_DAYS (default 21); the Rasa server also runs it daily
 	@. scripts/env.sh && $(PY) -m valkommen.server.retention --endpoints endpoints.yml
 
 report: install ## Follow-up report (HTML + CSV) from the tracker store into results/report/ (REPORT_ARGS="--lang en")
