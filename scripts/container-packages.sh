@@ -4,8 +4,8 @@
 # scripts/system-packages.sh so the other tests never wait for podman.
 # Idempotent and quiet: installs only what is missing. Needs root or sudo and apt-get.
 set -euo pipefail
-PACKAGES=(podman runc mmdebstrap uidmap slirp4netns fuse-overlayfs)
-BINARIES=(/usr/bin/podman /usr/sbin/runc /usr/bin/mmdebstrap /usr/bin/newuidmap /usr/bin/slirp4netns /usr/bin/fuse-overlayfs)
+PACKAGES=(podman runc catatonit mmdebstrap uidmap slirp4netns fuse-overlayfs)
+BINARIES=(/usr/bin/podman /usr/sbin/runc /usr/bin/catatonit /usr/bin/mmdebstrap /usr/bin/newuidmap /usr/bin/slirp4netns /usr/bin/fuse-overlayfs)
 
 missing=()
 for i in "${!PACKAGES[@]}"; do
