@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install system-packages image train run chat telegram web test unit validate content-check translations-export translations-import eval retention report bench audit clean
+.PHONY: test-container image help install system-packages image train run chat telegram web test unit validate content-check translations-export translations-import eval retention report bench audit lint clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,14 +61,20 @@ bench: install ## Load: 1/20/50 users vs Rasa's default (results/bench.md); wors
 	@. scripts/env.sh && $(PY) -m bench.worst_case
 	@. scripts/env.sh && $(PY) -m bench.conversation_length
 
+lint: ## ruff (lint + format check) and mypy on valkommen/ and actions/; CI runs it before the tests
+	@scripts/lint.sh
+
 audit: ## Known vulnerabilities in the pinned dependencies (pip-audit; decisions in docs/security.md)
 	@scripts/audit.sh
 
 unit: install ## Every test that needs no server, browser or model (pytest -m unit)
 	@. scripts/env.sh && $(PY) -m pytest tests -q -m unit
 
-test: system-packages train ## Everything: validation, unit tests, end-to-end tests on the real servers
-	@. scripts/env.sh && $(PY) -m pytest tests -q
+test: system-packages train ## Everything but the container run: unit, end-to-end, browser and scale-out tests on the real servers
+	@. scripts/env.sh && $(PY) -m pytest tests -q -m "not container"
+
+test-container: image ## The image and the Kubernetes manifests played with podman (tests/deploy)
+	@. scripts/env.sh && $(PY) -m pytest tests/deploy -q -m container
 
 clean: ## Remove models and runtime data (keeps .venv)
 	rm -rf models var .pytest_cache

@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import has_words, latest_intent, latest_text, ranked_topics, reply_language
 from actions.feedback import comment_events, feedback_buttons, has_comment
-from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK, SLOT_LANGUAGE, SLOT_LAST_TOPIC
 from actions.places import place_events
 from actions.replies import ReplyAction, help_button, menu_buttons, topic_buttons
 from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK, SLOT_LANGUAGE, SLOT_LAST_TOPIC
 
 
 class ActionAnswerTopic(ReplyAction):
@@ -23,16 +23,12 @@ class ActionAnswerTopic(ReplyAction):
     def name(self) -> Text:
         return "action_answer_topic"
 
-    async def reply(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
         language = reply_language(tracker)
         topic = latest_intent(tracker)
         if topic not in catalogue.topics:
-            dispatcher.utter_message(
-                text=catalogue.interface("fallback", language), buttons=menu_buttons(catalogue, language)
-            )
+            dispatcher.utter_message(text=catalogue.interface("fallback", language), buttons=menu_buttons(catalogue, language))
             return [SlotSet(SLOT_LANGUAGE, language)]
         answer = catalogue.answer(topic, language)
         dispatcher.utter_message(text=answer.text, buttons=feedback_buttons(catalogue, language))
@@ -51,9 +47,7 @@ class InterfaceReply(ReplyAction, abc.ABC):
     def name(self) -> Text:
         """The action name used in domain.yml and the rules."""
 
-    async def reply(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
         language = reply_language(tracker)
         comment = comment_events(tracker, language)
@@ -138,9 +132,7 @@ class ActionTopicFallback(ReplyAction):
     def name(self) -> Text:
         return ACTION_TOPIC_FALLBACK
 
-    async def reply(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
         language = reply_language(tracker)
         if not has_words(latest_text(tracker)):

@@ -6,9 +6,9 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
-from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
-from valkommen.core.locales import Catalogue
 from valkommen.core.language_choice import choose_reply_language
+from valkommen.core.locales import Catalogue
+from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
 
 
 def message_metadata(tracker: Tracker) -> Dict[str, Any]:

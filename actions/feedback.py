@@ -13,12 +13,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import has_words, latest_text, reply_language
-from valkommen.core.names import (
-    ENTITY_FEEDBACK, INTENT_FEEDBACK, SLOT_FEEDBACK, SLOT_FEEDBACK_COMMENT, SLOT_FEEDBACK_PENDING,
-    SLOT_LANGUAGE, SLOT_LAST_TOPIC,
-)
 from actions.replies import ReplyAction
 from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.names import (
+    ENTITY_FEEDBACK,
+    INTENT_FEEDBACK,
+    SLOT_FEEDBACK,
+    SLOT_FEEDBACK_COMMENT,
+    SLOT_FEEDBACK_PENDING,
+    SLOT_LANGUAGE,
+    SLOT_LAST_TOPIC,
+)
 
 #: The longest comment kept (a comment is a few words; the rest is cut).
 MAX_COMMENT_CHARS = 1000
@@ -33,7 +38,7 @@ def feedback_buttons(catalogue: Catalogue, language: str) -> List[Dict[str, str]
 
 
 def feedback_value(tracker: Tracker) -> Optional[str]:
-    """"up" or "down" from the latest message's feedback entity."""
+    """ "up" or "down" from the latest message's feedback entity."""
     for entity in (tracker.latest_message or {}).get("entities") or []:
         if entity.get("entity") == ENTITY_FEEDBACK and entity.get("value") in ("up", "down"):
             return entity["value"]
@@ -63,9 +68,7 @@ class ActionFeedback(ReplyAction):
     def name(self) -> Text:
         return "action_feedback"
 
-    async def reply(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
         language = reply_language(tracker)
         value = feedback_value(tracker)

@@ -9,10 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import reply_language
-from valkommen.core.names import ENTITY_LANGUAGE, SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
 from actions.replies import ReplyAction, language_buttons, menu_buttons
-from valkommen.core.locales import default_catalogue
 from valkommen.core.languages import normalise_language
+from valkommen.core.locales import default_catalogue
+from valkommen.core.names import ENTITY_LANGUAGE, SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
 
 
 def requested_language(tracker: Tracker) -> Optional[str]:
@@ -29,18 +29,12 @@ class ActionChangeLanguage(ReplyAction):
     def name(self) -> Text:
         return "action_change_language"
 
-    async def reply(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         catalogue = default_catalogue()
         chosen = requested_language(tracker)
         if chosen is None or chosen not in catalogue.locales:
             language = reply_language(tracker)
-            dispatcher.utter_message(
-                text=catalogue.interface("choose_language", language), buttons=language_buttons(catalogue)
-            )
+            dispatcher.utter_message(text=catalogue.interface("choose_language", language), buttons=language_buttons(catalogue))
             return [SlotSet(SLOT_LANGUAGE, language)]
-        dispatcher.utter_message(
-            text=catalogue.interface("language_set", chosen), buttons=menu_buttons(catalogue, chosen)
-        )
+        dispatcher.utter_message(text=catalogue.interface("language_set", chosen), buttons=menu_buttons(catalogue, chosen))
         return [SlotSet(SLOT_LANGUAGE, chosen), SlotSet(SLOT_CHOSEN_LANGUAGE, chosen)]

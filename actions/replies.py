@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import reply_language
-from valkommen.core.names import INTENT_CHANGE_LANGUAGE, INTENT_HELP, SLOT_LANGUAGE
 from valkommen.core.locales import Catalogue
+from valkommen.core.names import INTENT_CHANGE_LANGUAGE, INTENT_HELP, SLOT_LANGUAGE
 from valkommen.core.reply_language import language_message
 
 Button = Dict[str, str]
@@ -24,9 +24,7 @@ def topic_buttons(catalogue: Catalogue, language: str, topics: Iterable[str]) ->
 def menu_buttons(catalogue: Catalogue, language: str) -> List[Button]:
     """The topic menu: every topic of the catalogue, then "change language"."""
     buttons = topic_buttons(catalogue, language, catalogue.topics)
-    buttons.append(
-        {"title": catalogue.topic_title(INTENT_CHANGE_LANGUAGE, language), "payload": f"/{INTENT_CHANGE_LANGUAGE}"}
-    )
+    buttons.append({"title": catalogue.topic_title(INTENT_CHANGE_LANGUAGE, language), "payload": f"/{INTENT_CHANGE_LANGUAGE}"})
     return buttons
 
 
@@ -70,14 +68,10 @@ class ReplyAction(Action, abc.ABC):
         """The action name used in domain.yml and the rules."""
 
     @abc.abstractmethod
-    async def reply(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         """Sends the reply; returns the events, among them ``SlotSet("language", <reply language>)``."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         events = await self.reply(dispatcher, tracker, domain)
         say_language(dispatcher, language_set_by(events) or reply_language(tracker))
         return events

@@ -17,7 +17,11 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from valkommen.core.names import (
-    METADATA_CARRIED_OVER, SLOT_CHOSEN_LANGUAGE, SLOT_FEEDBACK_PENDING, SLOT_LANGUAGE, SLOT_LAST_TOPIC,
+    METADATA_CARRIED_OVER,
+    SLOT_CHOSEN_LANGUAGE,
+    SLOT_FEEDBACK_PENDING,
+    SLOT_LANGUAGE,
+    SLOT_LAST_TOPIC,
 )
 
 #: The slots a new session keeps.
@@ -42,7 +46,5 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         return [SessionStarted(), *carried_slot_events(tracker), ActionExecuted("action_listen")]

@@ -27,8 +27,13 @@ from tools.servers import ROOT, running_servers
 RESULTS = ROOT / "results" / "conversation_length.md"
 #: Everyday questions in several languages, sent in turn.
 QUESTIONS = [
-    "Hur får mitt barn plats i skolan?", "How do I apply for SFI?", "كيف أحصل على سكن في بوروس؟",
-    "Як записатися до Arbetsförmedlingen?", "Sidee loo helaa tarjumaan?", "tack", "Var finns en mötesplats?",
+    "Hur får mitt barn plats i skolan?",
+    "How do I apply for SFI?",
+    "كيف أحصل على سكن في بوروس؟",
+    "Як записатися до Arbetsförmedlingen?",
+    "Sidee loo helaa tarjumaan?",
+    "tack",
+    "Var finns en mötesplats?",
     "Kako dobiti personnummer?",
 ]
 POINTS = (10, 100, 200, 300)
@@ -51,7 +56,7 @@ def conversation(url: str, messages: int) -> List[float]:
 
 def at(latencies: List[float], message: int) -> Optional[float]:
     """Median latency of the five messages around ``message`` (1-based)."""
-    window = latencies[max(0, message - 3): message + 2]
+    window = latencies[max(0, message - 3) : message + 2]
     return statistics.median(window) if window and message <= len(latencies) else None
 
 

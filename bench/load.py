@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,10 +40,10 @@ import httpx
 
 from bench.percentiles import percentile
 from tools import default_model
-from valkommen.core.locales import load_catalogue
-from valkommen.core.examples import Example, read_examples
-from valkommen.server.wait_ready import rasa_ready, wait_ready
 from tools.servers import ROOT, free_port, model_path, server_env, start_actions, start_process, stop
+from valkommen.core.examples import Example, read_examples
+from valkommen.core.locales import load_catalogue
+from valkommen.server.wait_ready import rasa_ready, wait_ready
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout"
 RESULTS = ROOT / "results" / "bench.md"
@@ -98,8 +97,15 @@ def conversations(examples: Sequence[Example], count: int, seed: int) -> List[Li
         language = languages[index % len(languages)]
         pool = by_language[language]
         topics = [intent for intent in pool if intent not in DIALOGUE_INTENTS]
-        pick = lambda intent: rng.choice(pool.get(intent) or pool[rng.choice(topics)])  # noqa: E731
-        texts = [pick("greet"), pick(rng.choice(topics)), pick(rng.choice(topics)), FEEDBACK_UP, pick(rng.choice(topics)), pick("thanks")]
+        pick = lambda intent, pool=pool, topics=topics: rng.choice(pool.get(intent) or pool[rng.choice(topics)])  # noqa: E731
+        texts = [
+            pick("greet"),
+            pick(rng.choice(topics)),
+            pick(rng.choice(topics)),
+            FEEDBACK_UP,
+            pick(rng.choice(topics)),
+            pick("thanks"),
+        ]
         metadata = {"channel": "web", "language": language}
         result.append([(text, metadata) for text in texts])
     return result
@@ -159,8 +165,13 @@ def parse_pause(text: str) -> Pause:
 
 
 async def run_user(
-    client: httpx.AsyncClient, url: str, sender_prefix: str, talks: List[List[tuple]], level: Level,
-    pause: Pause = None, rng: Optional[random.Random] = None,
+    client: httpx.AsyncClient,
+    url: str,
+    sender_prefix: str,
+    talks: List[List[tuple]],
+    level: Level,
+    pause: Pause = None,
+    rng: Optional[random.Random] = None,
 ) -> None:
     """One simulated user: its conversations one after the other, each turn waiting for the reply.
 
@@ -221,8 +232,13 @@ def pause_label(pause: Pause) -> str:
 
 
 def measure(
-    url: str, label: str, user_levels: Sequence[int], examples: Sequence[Example], pids: Dict[str, Optional[int]],
-    per_user: int, pauses: Sequence[Pause] = (None,),
+    url: str,
+    label: str,
+    user_levels: Sequence[int],
+    examples: Sequence[Example],
+    pids: Dict[str, Optional[int]],
+    per_user: int,
+    pauses: Sequence[Pause] = (None,),
 ) -> List[Level]:
     """Every level against one server, the same conversations for every configuration."""
     asyncio.run(warm_up(url))
@@ -244,8 +260,19 @@ def start_rasa_with(model: Path, env: Dict[str, str], port: int, name: str, stoc
     request checks, fault replies and the per-message speed-ups of valkommen/server/speedups.py).
     """
     args = [
-        sys.executable, "-m", "rasa" if stock else "valkommen.server.rasa_server", "run", "--model", str(model), "--enable-api", "--port", str(port),
-        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        sys.executable,
+        "-m",
+        "rasa" if stock else "valkommen.server.rasa_server",
+        "run",
+        "--model",
+        str(model),
+        "--enable-api",
+        "--port",
+        str(port),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
     ]
     if env.get("RASA_TOKEN"):
         args += ["--auth-token", env["RASA_TOKEN"]]
@@ -286,7 +313,9 @@ def targets(project: List[Level], reference: List[Level]) -> List[str]:
     flat = [l for l in project if l.users == most and l.load == "flat out"]
     for level in paced or flat:
         p95 = level.percentile(95)
-        lines.append(f"- p95 under {TARGET_P95_MS:.0f} ms at {most} users ({level.load}): {fmt(p95)} ms: {mark(p95 < TARGET_P95_MS)}")
+        lines.append(
+            f"- p95 under {TARGET_P95_MS:.0f} ms at {most} users ({level.load}): {fmt(p95)} ms: {mark(p95 < TARGET_P95_MS)}"
+        )
     if paced:
         for level in flat:
             lines.append(f"  (flat out at {most} users, for information: p95 {fmt(level.percentile(95))} ms)")
@@ -299,9 +328,13 @@ def targets(project: List[Level], reference: List[Level]) -> List[str]:
             f"{top.throughput:.1f} vs {same[0].throughput:.1f} msg/s = {ratio:.2f}x: {mark(ratio >= TARGET_THROUGHPUT_RATIO)}"
         )
     else:
-        lines.append(f"- throughput at least {TARGET_THROUGHPUT_RATIO:.0f}x Rasa's default: not measured (no flat-out reference run)")
+        lines.append(
+            f"- throughput at least {TARGET_THROUGHPUT_RATIO:.0f}x Rasa's default: not measured (no flat-out reference run)"
+        )
     peak = max((l.rasa_rss_mb or 0.0) for l in project) or None
-    lines.append(f"- Rasa RSS under {TARGET_RSS_MB:.0f} MB: peak {fmt(peak)} MB: {mark(peak is not None and peak < TARGET_RSS_MB)}")
+    lines.append(
+        f"- Rasa RSS under {TARGET_RSS_MB:.0f} MB: peak {fmt(peak)} MB: {mark(peak is not None and peak < TARGET_RSS_MB)}"
+    )
     return lines
 
 
@@ -316,8 +349,11 @@ def reference_model(train: bool) -> Optional[Path]:
         return stale
     if not train:
         return None
-    print("WARNING: training Rasa's default pipeline on the project's data once (cached under models/);"
-          " this takes long on 2 cores (tens of minutes).", flush=True)
+    print(
+        "WARNING: training Rasa's default pipeline on the project's data once (cached under models/);"
+        " this takes long on 2 cores (tens of minutes).",
+        flush=True,
+    )
     return default_model.train()
 
 
@@ -333,7 +369,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     parser.add_argument("--skip-default", action="store_true", help="no reference run with Rasa's default pipeline")
     parser.add_argument(
-        "--reference-server", choices=("stock", "project"), default="stock",
+        "--reference-server",
+        choices=("stock", "project"),
+        default="stock",
         help="run the reference on Rasa's own `rasa run` (default) or on the project's launcher with its speed-ups",
     )
     parser.add_argument("--no-train", action="store_true", help="skip the reference if its model is not cached")
@@ -359,7 +397,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if ref_model is not None:
             epochs = default_model.epochs_of(ref_model)
             server = (
-                "Rasa's own `rasa run`" if args.reference_server == "stock"
+                "Rasa's own `rasa run`"
+                if args.reference_server == "stock"
                 else "the project's launcher (valkommen.server.rasa_server, with the speed-ups of valkommen/server/speedups.py)"
             )
             notes.append(
@@ -403,11 +442,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine by `make bench`. Conversations: "
         "greeting, topic questions, a 👍 button and thanks, in all languages, from the held-out examples. "
         "*Flat out*: each user sends the next message as soon as the reply arrives (saturation; throughput). "
-        + (f"*{pause_label(pause)}*: each user waits that long before each message (latency as people feel it). " if pause else "")
+        + (
+            f"*{pause_label(pause)}*: each user waits that long before each message (latency as people feel it). "
+            if pause
+            else ""
+        )
         + "`rasa-default` is Rasa's default NLU pipeline with the project's rules, domain and data.\n"
-        + "".join(f"\n{note}\n" for note in notes) + "\n"
-        + HEADER + "\n" + "\n".join(row(l) for l in project + reference)
-        + "\n\nTargets (not asserted):\n\n" + "\n".join(lines) + "\n",
+        + "".join(f"\n{note}\n" for note in notes)
+        + "\n"
+        + HEADER
+        + "\n"
+        + "\n".join(row(l) for l in project + reference)
+        + "\n\nTargets (not asserted):\n\n"
+        + "\n".join(lines)
+        + "\n",
         encoding="utf-8",
     )
     print(f"\nwritten to {args.out}")

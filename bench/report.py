@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from tools.simulate_traffic import example_texts, random_conversations, write_bulk, write_with_tracker_store
 from valkommen.core.locales import default_catalogue
 from valkommen.stats.cli import build_report
-from tools.simulate_traffic import example_texts, random_conversations, write_bulk, write_with_tracker_store
 
 SAMPLE = 30
 
@@ -63,15 +63,19 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         started = time.perf_counter()
         rows = write_bulk(url, random_conversations(args.conversations, args.weeks, seed=1, examples=examples, topics=topics))
         generated = time.perf_counter() - started
-        print(f"generated: {args.conversations:,} conversations, {rows:,} events, "
-              f"{database.stat().st_size / 1e6:,.0f} MB in {generated:.1f} s (bulk insert)")
+        print(
+            f"generated: {args.conversations:,} conversations, {rows:,} events, "
+            f"{database.stat().st_size / 1e6:,.0f} MB in {generated:.1f} s (bulk insert)"
+        )
         started = time.perf_counter()
         files = build_report(url, directory / "report", "sv", catalogue=catalogue)
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"report: {elapsed:.1f} s for {len(files.stats.weeks)} weeks "
-              f"({files.html.stat().st_size / 1e3:,.0f} kB HTML, {files.csv.stat().st_size / 1e3:,.0f} kB CSV); "
-              f"peak memory of the process {peak:,.0f} MB")
+        print(
+            f"report: {elapsed:.1f} s for {len(files.stats.weeks)} weeks "
+            f"({files.html.stat().st_size / 1e3:,.0f} kB HTML, {files.csv.stat().st_size / 1e3:,.0f} kB CSV); "
+            f"peak memory of the process {peak:,.0f} MB"
+        )
 
 
 if __name__ == "__main__":

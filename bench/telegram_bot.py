@@ -10,8 +10,8 @@ answer inline queries (first time: /model/parse; again: the bot's cache).
 from __future__ import annotations
 
 import argparse
-import html
 import contextlib
+import html
 import random
 import statistics
 import tempfile
@@ -20,20 +20,22 @@ from pathlib import Path
 from typing import Iterator, List, Optional
 
 from bench.percentiles import percentile
-from valkommen.core.locales import load_catalogue
-from valkommen.core.examples import read_examples
-from valkommen.channels.telegram.settings import TelegramSettings
-from tools.servers import ROOT, running_servers
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.harness import BotRunner, inline_update, new_user_id, text_update
+from tools.servers import ROOT, running_servers
+from valkommen.channels.telegram.settings import TelegramSettings
+from valkommen.core.examples import read_examples
+from valkommen.core.locales import load_catalogue
 
 TOKEN = "123456789:BENCH-token-ABCdefGHIjklMNOpqrSTUvwxYZ0"
 
 
 def line(label: str, seconds: List[float]) -> str:
     ms = [s * 1000 for s in seconds]
-    return (f"{label:44} n={len(ms):4}  p50 {percentile(ms, 50):7.0f} ms  p95 {percentile(ms, 95):7.0f} ms  "
-            f"max {max(ms):7.0f} ms  mean {statistics.mean(ms):7.0f} ms")
+    return (
+        f"{label:44} n={len(ms):4}  p50 {percentile(ms, 50):7.0f} ms  p95 {percentile(ms, 95):7.0f} ms  "
+        f"max {max(ms):7.0f} ms  mean {statistics.mean(ms):7.0f} ms"
+    )
 
 
 @contextlib.contextmanager
@@ -93,7 +95,9 @@ def main() -> None:
                     before = len(api.calls_of("answerInlineQuery"))
                     started = time.monotonic()
                     api.push(inline_update(new_user_id(), question))
-                    calls = api.wait_for(lambda b=before: len(api.calls_of("answerInlineQuery")) > b and api.calls_of("answerInlineQuery"))
+                    calls = api.wait_for(
+                        lambda b=before: len(api.calls_of("answerInlineQuery")) > b and api.calls_of("answerInlineQuery")
+                    )
                     bucket.append(calls[before].at - started)
             kept = kept_replies(api, catalogue.interface("telegram_kept", "sv"))
         finally:

@@ -28,8 +28,21 @@ def main() -> None:
     origin = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp, running_servers(Path(tmp), cors=[origin]) as servers:
         demo = subprocess.Popen(
-            [sys.executable, "-m", "valkommen.channels.web.serve", "--host", "127.0.0.1", "--port", str(port), "--rasa-url", servers.rasa_url],
-            cwd=ROOT, env=servers.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "valkommen.channels.web.serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--rasa-url",
+                servers.rasa_url,
+            ],
+            cwd=ROOT,
+            env=servers.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             for _ in range(100):

@@ -7,25 +7,28 @@
 
 from __future__ import annotations
 
-from valkommen.core.paths import ROOT
-
 import argparse
 import gzip
 import json
 import statistics
 import time
-from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from valkommen.core.locales import default_catalogue
 from valkommen.channels.web.strings import widget_strings
+from valkommen.core.locales import default_catalogue
+from valkommen.core.paths import ROOT
 
 STATIC = ROOT / "valkommen" / "channels" / "web" / "static"
 WIDGET_FILES = ("widget.js", "widget.css")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 QUESTION = "Hur får mitt barn modersmålsundervisning?"
 

@@ -31,9 +31,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import httpx
 
+from tools.servers import AUTH, ROOT, running_servers
 from valkommen.core.locales import load_catalogue
 from valkommen.server.wait_ready import rasa_ready
-from tools.servers import AUTH, ROOT, running_servers
 
 RESULTS = ROOT / "results" / "worst_case.md"
 #: The "temporarily unavailable" texts (valkommen/server/fault_replies.py sends one for a failure): not an answer.
@@ -159,8 +159,7 @@ def measure(url: str, lengths: Sequence[int], cases: Optional[Sequence[str]] = N
 
 
 HEADER = (
-    "| case | length | reply ms | reply | concurrent \"hej\" ms | \"hej\" reply | /model/parse ms |\n"
-    "|---|---|---|---|---|---|---|"
+    '| case | length | reply ms | reply | concurrent "hej" ms | "hej" reply | /model/parse ms |\n|---|---|---|---|---|---|---|'
 )
 
 
@@ -175,8 +174,7 @@ def _status(reply: Reply) -> str:
 def format_row(row: Row) -> str:
     parse = "n/a" if row.parse is None else f"{row.parse:,.0f}"
     hej = "greeting" if row.greeting_ok else f"NOT the greeting ({_status(row.hej)})"
-    return (f"| {row.case} | {row.length:,} | {row.reply.ms:,.0f} | {_status(row.reply)} | {row.hej.ms:,.0f} | "
-            f"{hej} | {parse} |")
+    return f"| {row.case} | {row.length:,} | {row.reply.ms:,.0f} | {_status(row.reply)} | {row.hej.ms:,.0f} | {hej} | {parse} |"
 
 
 def summary(rows: Sequence[Row], lone_ms: float) -> List[str]:
@@ -188,10 +186,10 @@ def summary(rows: Sequence[Row], lone_ms: float) -> List[str]:
     return [
         f"- every worst case answered under {TARGET_MS:.0f} ms: slowest {worst.reply.ms:,.0f} ms "
         f"({worst.case}, {worst.length:,}): {mark(worst.reply.ms < TARGET_MS)}",
-        f"- the concurrent \"hej\" answered under {TARGET_MS:.0f} ms: slowest {slowest_hej.hej.ms:,.0f} ms "
-        f"({slowest_hej.case}, {slowest_hej.length:,}); a lone \"hej\": {lone_ms:,.0f} ms: "
+        f'- the concurrent "hej" answered under {TARGET_MS:.0f} ms: slowest {slowest_hej.hej.ms:,.0f} ms '
+        f'({slowest_hej.case}, {slowest_hej.length:,}); a lone "hej": {lone_ms:,.0f} ms: '
         f"{mark(slowest_hej.hej.ms < TARGET_MS)}",
-        f"- every message answered, every \"hej\" with the greeting: {len(failed)} not: {mark(not failed)}",
+        f'- every message answered, every "hej" with the greeting: {len(failed)} not: {mark(not failed)}',
     ]
 
 
@@ -219,9 +217,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         "# Worst-case texts (python -m bench.worst_case)\n\n"
-        "Each text on the REST webhook while another sender's \"hej\" is sent "
+        'Each text on the REST webhook while another sender\'s "hej" is sent '
         f"{HEJ_DELAY * 1000:.0f} ms later; `/model/parse` on the same text alone.\n\n"
-        + "\n".join([HEADER, *(format_row(r) for r in rows)]) + "\n\n" + "\n".join(lines) + "\n",
+        + "\n".join([HEADER, *(format_row(r) for r in rows)])
+        + "\n\n"
+        + "\n".join(lines)
+        + "\n",
         encoding="utf-8",
     )
     print(f"written to {args.out}")

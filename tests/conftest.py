@@ -8,9 +8,9 @@ from typing import Iterator, List
 
 import pytest
 
-from valkommen.core.locales import Catalogue, load_catalogue
-from valkommen.core.examples import Example, read_examples
 from tools.servers import Servers, free_port, running_servers
+from valkommen.core.examples import Example, read_examples
+from valkommen.core.locales import Catalogue, load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

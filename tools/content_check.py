@@ -11,7 +11,7 @@ import datetime as dt
 import string
 import sys
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+from typing import List, Optional, Set
 
 from valkommen.core.locales import Catalogue, default_catalogue
 from valkommen.core.settings import Settings, exit_on_error
@@ -52,7 +52,9 @@ def check(catalogue: Catalogue, today: dt.date, max_age_days: int) -> List[Langu
     reports = []
     for code, locale in catalogue.locales.items():
         report = LanguageReport(code)
-        report.missing_answers = sorted(t for t in catalogue.topics if not (locale.answers.get(t) and locale.answers[t].text.strip()))
+        report.missing_answers = sorted(
+            t for t in catalogue.topics if not (locale.answers.get(t) and locale.answers[t].text.strip())
+        )
         report.unreviewed = sorted(t for t, a in locale.answers.items() if t in catalogue.topics and not a.reviewed)
         report.stale = [t for t in stale_topics if t in locale.answers]
         for group, own, reference in (
@@ -98,7 +100,9 @@ def render(reports: List[LanguageReport], old_facts: Optional[List[str]] = None)
             if items:
                 lines.append(f"{r.code}: {label}: {', '.join(items)}")
     if old_facts:
-        lines.append(f"facts whose source was read longer ago than the set age ({len(old_facts)}): compare with the source, then update read:")
+        lines.append(
+            f"facts whose source was read longer ago than the set age ({len(old_facts)}): compare with the source, then update read:"
+        )
         lines += [f"  {line}" for line in old_facts]
     return "\n".join(lines)
 

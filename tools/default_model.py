@@ -26,7 +26,6 @@ from typing import Optional
 
 import yaml
 
-
 #: Rasa's default pipeline (what `rasa init` writes), for comparison on the same data.
 DEFAULT_CONFIG = """
 recipe: default.v1
@@ -109,8 +108,19 @@ def train(epochs: int = DEFAULT_EPOCHS) -> Path:
         config_path = Path(tmp) / "config.yml"
         config_path.write_text(config_text, encoding="utf-8")
         command = [
-            str(Path(sys.executable).parent / "rasa"), "train", "--config", str(config_path), "--domain", "domain.yml",
-            "--data", "nlu_data", "--out", str(MODELS), "--fixed-model-name", name, "--quiet",
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "--config",
+            str(config_path),
+            "--domain",
+            "domain.yml",
+            "--data",
+            "nlu_data",
+            "--out",
+            str(MODELS),
+            "--fixed-model-name",
+            name,
+            "--quiet",
         ]
         subprocess.run(command, cwd=ROOT, check=True)
     (MODELS / f"{name}.json").write_text(json.dumps({"epochs": epochs}), encoding="utf-8")

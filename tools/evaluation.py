@@ -26,7 +26,6 @@ OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 
 
-
 @dataclass
 class Prediction:
     """What a model said about one held-out example."""
@@ -150,7 +149,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "results")
     parser.add_argument("--skip-default", action="store_true", help="evaluate only the project's pipeline")
     parser.add_argument(
-        "--default-epochs", type=int, default=100,
+        "--default-epochs",
+        type=int,
+        default=100,
         help="DIET epochs of the default pipeline (Rasa's default: 100; fewer trains faster, scores lower)",
     )
     parser.add_argument(
@@ -178,11 +179,17 @@ def main() -> int:
         trained = time.monotonic() - start
         predictions = predict(model, examples)
         results[name] = score(predictions)
-        timings.append(f"- {name}: " + ("given model" if model == args.project_model else f"model ready in {trained:.0f} s ({model.name})"))
+        timings.append(
+            f"- {name}: " + ("given model" if model == args.project_model else f"model ready in {trained:.0f} s ({model.name})")
+        )
         if name == "default":
             timings.append(
                 f"- default: Rasa's default pipeline with DIET trained for {args.default_epochs} epochs"
-                + (" (Rasa's own default)" if args.default_epochs == 100 else " (Rasa's default is 100: a less trained reference)")
+                + (
+                    " (Rasa's own default)"
+                    if args.default_epochs == 100
+                    else " (Rasa's default is 100: a less trained reference)"
+                )
             )
         if name == "project":
             confusion_picture(predictions, args.out / "confusion.png")

@@ -62,7 +62,7 @@ def set_answer(text: str, topic: str, body: Optional[str] = None, reviewed: Unio
         if not match:
             raise LocaleTextError(f"answer {topic!r} has no 'text: |-' block")
         lines = "".join(f"{ANSWER_INDENT}{line}\n" for line in body.strip().split("\n"))
-        block = block[: match.start(1)] + lines + block[match.end(1):]
+        block = block[: match.start(1)] + lines + block[match.end(1) :]
     return text[:start] + block + text[end:]
 
 
@@ -73,4 +73,4 @@ def set_interface(text: str, key: str, value: str) -> str:
     match = pattern.search(text, start, end)
     if not match:
         raise LocaleTextError(f"no interface string {key!r}")
-    return text[: match.start()] + f"  {key}: {json.dumps(value, ensure_ascii=False)}\n" + text[match.end():]
+    return text[: match.start()] + f"  {key}: {json.dumps(value, ensure_ascii=False)}\n" + text[match.end() :]

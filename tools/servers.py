@@ -79,19 +79,30 @@ def start_process(name: str, args: List[str], env: Dict[str, str]) -> subprocess
 
 def start_actions(env: Dict[str, str], port: int, name: str = "actions") -> subprocess.Popen:
     """Starts the action server (rasa-sdk with valkommen.server.action_server's request checks) on ``port``."""
-    return start_process(name, [sys.executable, "-m", "valkommen.server.action_server", "--actions", "actions", "--port", str(port)], env)
+    return start_process(
+        name, [sys.executable, "-m", "valkommen.server.action_server", "--actions", "actions", "--port", str(port)], env
+    )
 
 
-def start_rasa(
-    env: Dict[str, str], port: int, name: str = "rasa", cors: Optional[List[str]] = None
-) -> subprocess.Popen:
+def start_rasa(env: Dict[str, str], port: int, name: str = "rasa", cors: Optional[List[str]] = None) -> subprocess.Popen:
     """Starts the Rasa server with the REST channel and HTTP API on ``port``.
 
     ``cors``: the web origins allowed to call it from a browser (none by default).
     """
     args = [
-        sys.executable, "-m", "valkommen.server.rasa_server", "run", "--model", str(model_path()), "--enable-api", "--port", str(port),
-        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        sys.executable,
+        "-m",
+        "valkommen.server.rasa_server",
+        "run",
+        "--model",
+        str(model_path()),
+        "--enable-api",
+        "--port",
+        str(port),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
     ]
     if cors:
         args += ["--cors", *cors]

@@ -11,8 +11,6 @@ Usage: ``python -m tools.simulate_traffic --db sqlite:///var/demo.db --conversat
 
 from __future__ import annotations
 
-from valkommen.core.paths import ROOT
-
 import argparse
 import json
 import random
@@ -25,6 +23,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 import sqlalchemy as sa
 
 from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK
+from valkommen.core.paths import ROOT
 
 MODEL_METADATA = {"model_id": "simulated", "assistant_id": "valkommen"}
 TURN_SECONDS = 20.0
@@ -72,14 +71,20 @@ def feedback_turn(value: str, topic: str, language: str) -> Turn:
     """👍 or 👎 under an answer."""
     record = {"value": value, "topic": topic, "language": language}
     return Turn(
-        f'/feedback{{"feedback":"{value}"}}', "feedback", "action_feedback", language,
-        [("feedback", record), ("feedback_pending", value == "down")], confidence=1.0,
+        f'/feedback{{"feedback":"{value}"}}',
+        "feedback",
+        "action_feedback",
+        language,
+        [("feedback", record), ("feedback_pending", value == "down")],
+        confidence=1.0,
     )
 
 
 def place_turn(text: str, place: str, language: str) -> Turn:
     """A meeting place look-up that found ``place``."""
-    return Turn(text, "meeting_place", "action_meeting_place", language, [("meeting_place", place), ("last_topic", "meeting_place")])
+    return Turn(
+        text, "meeting_place", "action_meeting_place", language, [("meeting_place", place), ("last_topic", "meeting_place")]
+    )
 
 
 # -- Serialisation in Rasa's format ---------------------------------------------------------------
@@ -121,10 +126,17 @@ def conversation_events(conversation: Conversation) -> List[Dict[str, Any]]:
             "text_tokens": _tokens(turn.text),
             "intent_ranking": ranking,
         }
-        events.append({
-            "event": "user", "timestamp": t, "metadata": {**channel_metadata, **MODEL_METADATA}, "text": turn.text,
-            "parse_data": parse_data, "input_channel": "rest", "message_id": message_id,
-        })
+        events.append(
+            {
+                "event": "user",
+                "timestamp": t,
+                "metadata": {**channel_metadata, **MODEL_METADATA},
+                "text": turn.text,
+                "parse_data": parse_data,
+                "input_channel": "rest",
+                "message_id": message_id,
+            }
+        )
         events.append(_event("user_featurization", t + 0.05, use_text_for_featurization=False))
         events.append(_action(turn.action, t + 0.0501, "RulePolicy", 1.0, True))
         events.append(_bot(f"[{turn.action}]", t + 0.0502))
@@ -234,8 +246,12 @@ def _pick(rng: random.Random, weights: Dict[str, int]) -> str:
 
 
 def random_conversations(
-    count: int, weeks: int = 8, seed: int = 1, now: Optional[float] = None,
-    examples: Optional[Dict[Tuple[str, str], List[str]]] = None, topics: Sequence[str] = ("school",),
+    count: int,
+    weeks: int = 8,
+    seed: int = 1,
+    now: Optional[float] = None,
+    examples: Optional[Dict[Tuple[str, str], List[str]]] = None,
+    topics: Sequence[str] = ("school",),
 ) -> Iterator[Conversation]:
     """``count`` plausible conversations spread over the last ``weeks`` weeks before ``now``.
 
@@ -291,7 +307,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     topics = list(default_catalogue().topics)
-    rows = write_bulk(args.db, random_conversations(args.conversations, args.weeks, args.seed, examples=example_texts(topics), topics=topics))
+    rows = write_bulk(
+        args.db, random_conversations(args.conversations, args.weeks, args.seed, examples=example_texts(topics), topics=topics)
+    )
     print(f"{args.conversations} conversations, {rows} events written to the database")
 
 

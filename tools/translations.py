@@ -59,7 +59,8 @@ def facts_in(text: str) -> List[str]:
 def languages(directory: Path) -> List[str]:
     """Every translated language: the locale files other than the source language."""
     return sorted(
-        path.stem for path in directory.glob("*.yml")
+        path.stem
+        for path in directory.glob("*.yml")
         if path.stem != SOURCE_LANGUAGE and "answers" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     )
 
@@ -69,7 +70,11 @@ def build_catalog(directory: Path, code: str) -> Catalog:
     source = _answers(directory, SOURCE_LANGUAGE)
     target = _answers(directory, code)
     catalog = Catalog(
-        locale=None, project="Välkommen", domain="answers", fuzzy=False, language_team=code,
+        locale=None,
+        project="Välkommen",
+        domain="answers",
+        fuzzy=False,
+        language_team=code,
         header_comment=(
             f"# Välkommen: the answers in {code}, for a translator's review.\n"
             f"# Source: the Swedish answers (locales/{SOURCE_LANGUAGE}.yml); context: the topic.\n"
@@ -82,7 +87,9 @@ def build_catalog(directory: Path, code: str) -> Catalog:
         text = translation.get("text") or ""
         reviewed = translation.get("reviewed")
         flags = [] if (not text or (reviewed and reviewed is not False)) else ["fuzzy"]
-        comments = [f"Keep every {{name}} exactly as in the source: it is filled in with a fact ({', '.join(sorted(set(facts_in(entry['text'])))) or 'none'})."]
+        comments = [
+            f"Keep every {{name}} exactly as in the source: it is filled in with a fact ({', '.join(sorted(set(facts_in(entry['text'])))) or 'none'})."
+        ]
         if isinstance(reviewed, dict):
             comments.append(f"Reviewed by {reviewed.get('by')} on {reviewed.get('on')}.")
         catalog.add(entry["text"], text, context=topic, flags=flags, auto_comments=comments)
@@ -129,9 +136,7 @@ def _date(value: object) -> Optional[dt.date]:
     return dt.date.fromisoformat(match.group(0)) if match else None
 
 
-def import_file(
-    path: Path, directory: Path, reviewer: Optional[str] = None, date: Optional[dt.date] = None
-) -> Imported:
+def import_file(path: Path, directory: Path, reviewer: Optional[str] = None, date: Optional[dt.date] = None) -> Imported:
     """Write one PO file's translations into its locale, or raise TranslationError."""
     with path.open("rb") as handle:
         catalog = read_po(handle)
@@ -160,16 +165,16 @@ def import_file(
         if not text:
             continue
         if facts_in(text) != facts_in(source[topic]["text"]):
-            problems.append(
-                f"{topic}: facts {facts_in(text)} differ from the Swedish answer's {facts_in(source[topic]['text'])}"
-            )
+            problems.append(f"{topic}: facts {facts_in(text)} differ from the Swedish answer's {facts_in(source[topic]['text'])}")
             continue
         if "\n\n" in text:
             problems.append(f"{topic}: a blank line would split the answer into two messages")
             continue
         updates.append((topic, text, not message.fuzzy))
     if any(done for _, _, done in updates) and (not reviewer or date is None):
-        problems.append(f"reviewed entries need a reviewer and a date (--reviewer/--date, or the {REVIEWER_HEADER} and {DATE_HEADER} headers)")
+        problems.append(
+            f"reviewed entries need a reviewer and a date (--reviewer/--date, or the {REVIEWER_HEADER} and {DATE_HEADER} headers)"
+        )
     if problems:
         raise TranslationError(f"{path.name} refused, nothing written:\n  " + "\n  ".join(problems))
     raw = locale_path.read_text(encoding="utf-8")
@@ -205,7 +210,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (TranslationError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"{result.code}: {len(result.reviewed)} answers marked reviewed, {len(result.unreviewed)} written as unreviewed (fuzzy)")
+    print(
+        f"{result.code}: {len(result.reviewed)} answers marked reviewed, {len(result.unreviewed)} written as unreviewed (fuzzy)"
+    )
     return 0
 
 

@@ -40,8 +40,9 @@ CLUSTER_TELEGRAM = "    server valkommen-telegram:8443;"
 CLUSTER_RESOLVER = "  resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;\n"
 
 
-def render(values: Dict[str, str], upstream: str, telegram: Optional[str], resolver: str = "",
-           template: Optional[str] = None) -> str:
+def render(
+    values: Dict[str, str], upstream: str, telegram: Optional[str], resolver: str = "", template: Optional[str] = None
+) -> str:
     """The template with its placeholders filled; the #telegram# block kept when ``telegram``."""
     text = template if template is not None else TEMPLATE.read_text(encoding="utf-8")
     lines = []
@@ -49,7 +50,7 @@ def render(values: Dict[str, str], upstream: str, telegram: Optional[str], resol
         if line.startswith("#telegram# "):
             if telegram is None:
                 continue
-            line = line[len("#telegram# "):]
+            line = line[len("#telegram# ") :]
         elif line.startswith("#internal# "):
             continue
         lines.append(line)
@@ -63,8 +64,7 @@ def render(values: Dict[str, str], upstream: str, telegram: Optional[str], resol
     text = text.replace("@TELEGRAM_UPSTREAM@", telegram or "")
     for name, value in values.items():
         text = text.replace(f"@{name}@", value)
-    left = [name for line in text.splitlines() if not line.lstrip().startswith("#")
-            for name in re.findall(r"@[A-Z_]+@", line)]
+    left = [name for line in text.splitlines() if not line.lstrip().startswith("#") for name in re.findall(r"@[A-Z_]+@", line)]
     if left:
         raise ValueError(f"unfilled placeholders: {sorted(set(left))}")
     return text

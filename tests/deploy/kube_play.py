@@ -64,7 +64,10 @@ class Ports:
 
 def _secret(name: str, values: Dict[str, str], kind: str = "Opaque") -> Dict[str, Any]:
     return {
-        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": name}, "type": kind,
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": name},
+        "type": kind,
         "data": {key: base64.b64encode(value.encode()).decode() for key, value in values.items()},
     }
 
@@ -80,8 +83,16 @@ def _pod_spec(deployment: Dict[str, Any]) -> Dict[str, Any]:
     return deployment["spec"]["template"]["spec"]
 
 
-def play_yaml(ports: Ports, secrets: Dict[str, str], tls_cert: str, tls_key: str,
-              tracker_url: str, telegram_api: str, edge_image: str, app_image: str) -> str:
+def play_yaml(
+    ports: Ports,
+    secrets: Dict[str, str],
+    tls_cert: str,
+    tls_key: str,
+    tracker_url: str,
+    telegram_api: str,
+    edge_image: str,
+    app_image: str,
+) -> str:
     """The played variant (see the module's docstring)."""
     out: List[Dict[str, Any]] = []
     for obj in manifests():
@@ -90,19 +101,24 @@ def play_yaml(ports: Ports, secrets: Dict[str, str], tls_cert: str, tls_key: str
             continue
         obj = copy.deepcopy(obj)
         if kind == "ConfigMap" and name == "valkommen-config":
-            obj["data"].update({
-                "BIND_HOST": "127.0.0.1",  # host network: every pod on loopback
-                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook",
-                "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(ports.redis),
-                "RASA_URL": f"http://127.0.0.1:{ports.rasa_a}",
-                "TELEGRAM_WEBHOOK_URL": f"https://127.0.0.1:{ports.edge}/telegram",
-                "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1", "TELEGRAM_WEBHOOK_PORT": str(ports.telegram),
-                "TELEGRAM_API_URL": telegram_api,
-            })
+            obj["data"].update(
+                {
+                    "BIND_HOST": "127.0.0.1",  # host network: every pod on loopback
+                    "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook",
+                    "REDIS_HOST": "127.0.0.1",
+                    "REDIS_PORT": str(ports.redis),
+                    "RASA_URL": f"http://127.0.0.1:{ports.rasa_a}",
+                    "TELEGRAM_WEBHOOK_URL": f"https://127.0.0.1:{ports.edge}/telegram",
+                    "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
+                    "TELEGRAM_WEBHOOK_PORT": str(ports.telegram),
+                    "TELEGRAM_API_URL": telegram_api,
+                }
+            )
         elif kind == "ConfigMap" and name == "valkommen-edge":
             values = {**CLUSTER, "LISTEN": f"127.0.0.1:{ports.edge}"}
             upstream = "\n".join(
-                f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in (ports.rasa_a, ports.rasa_b))
+                f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in (ports.rasa_a, ports.rasa_b)
+            )
             obj["data"]["nginx.conf"] = render(values, upstream, f"    server 127.0.0.1:{ports.telegram};")
         if kind == "Deployment":
             obj["spec"]["replicas"] = 1

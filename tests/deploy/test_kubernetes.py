@@ -12,11 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator
 
 import httpx
 import pytest
@@ -66,8 +65,9 @@ class Played:
         return client.post(f"{self.edge}/webhooks/rest/webhook", json=body, headers={"X-Sender": sender})
 
     def tracker(self, client: httpx.Client, replica: str, sender: str) -> Dict:
-        response = client.get(f"{self.replicas[replica]}/conversations/{sender}/tracker",
-                              headers={"Authorization": f"Bearer {self.token}"})
+        response = client.get(
+            f"{self.replicas[replica]}/conversations/{sender}/tracker", headers={"Authorization": f"Bearer {self.token}"}
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -105,33 +105,65 @@ def played(tmp_path_factory) -> Iterator[Played]:
         pytest.skip(reason)
     tmp = tmp_path_factory.mktemp("kube")
     start = time.monotonic()
-    built = subprocess.run([str(ROOT / "scripts" / "image.sh")], cwd=ROOT, env=ENV, capture_output=True, text=True,
-                           timeout=3600)
+    built = subprocess.run([str(ROOT / "scripts" / "image.sh")], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=3600)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-3000:]
     TIMINGS["image"] = time.monotonic() - start
     info = dict(line.split("=", 1) for line in built.stdout.splitlines() if "=" in line and line.isascii())
     print(f"\nimage: {info.get('IMAGE')} {int(info.get('SIZE', 0)) / 1e6:.0f} MB, ready in {TIMINGS['image']:.0f} s")
 
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-addext", "basicConstraints=critical,CA:TRUE",
-                    "-keyout", str(tmp / "edge.key"), "-out", str(tmp / "edge.crt")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-sha256",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-keyout",
+            str(tmp / "edge.key"),
+            "-out",
+            str(tmp / "edge.crt"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     token = secrets.token_hex(16)
     telegram_token = f"123456:{secrets.token_hex(12)}"
     fake_api = FakeBotApi(telegram_token).start()
     with helpers.postgres() as tracker_url, helpers.redis(tmp / "redis") as redis:
-        ports = Ports(edge=free_port(), rasa_a=free_port(), rasa_b=free_port(), actions=free_port(),
-                      telegram=free_port(), redis=redis.port)
+        ports = Ports(
+            edge=free_port(), rasa_a=free_port(), rasa_b=free_port(), actions=free_port(), telegram=free_port(), redis=redis.port
+        )
         play = tmp / "play.yaml"
-        play.write_text(play_yaml(
-            ports,
-            secrets={"RASA_TOKEN": token, "ACTION_SERVER_TOKEN": secrets.token_hex(16),
-                     "PSEUDONYM_KEY": secrets.token_hex(16), "REDIS_PASSWORD": "", "POSTGRES_PASSWORD": "unused",
-                     "TELEGRAM_BOT_TOKEN": telegram_token},
-            tls_cert=(tmp / "edge.crt").read_text(), tls_key=(tmp / "edge.key").read_text(),
-            tracker_url=tracker_url, telegram_api=fake_api.base_url,
-            edge_image="localhost/valkommen-edge:dev", app_image=image_of("valkommen"),
-        ), encoding="utf-8")
+        play.write_text(
+            play_yaml(
+                ports,
+                secrets={
+                    "RASA_TOKEN": token,
+                    "ACTION_SERVER_TOKEN": secrets.token_hex(16),
+                    "PSEUDONYM_KEY": secrets.token_hex(16),
+                    "REDIS_PASSWORD": "",
+                    "POSTGRES_PASSWORD": "unused",
+                    "TELEGRAM_BOT_TOKEN": telegram_token,
+                },
+                tls_cert=(tmp / "edge.crt").read_text(),
+                tls_key=(tmp / "edge.key").read_text(),
+                tracker_url=tracker_url,
+                telegram_api=fake_api.base_url,
+                edge_image="localhost/valkommen-edge:dev",
+                app_image=image_of("valkommen"),
+            ),
+            encoding="utf-8",
+        )
         podman("kube", "down", str(play), check=False)
         start = time.monotonic()
         result = podman("kube", "play", "--network", "host", str(play), check=False)
@@ -157,8 +189,9 @@ def test_the_pods_run_as_written(played):
     """Non-root, read-only root filesystem, no privilege escalation, capabilities dropped."""
     names = podman("ps", "--format", "{{.Names}}").stdout.split()
     rasa = next(name for name in names if name.startswith("valkommen-rasa-a") and name.endswith("-rasa"))
-    state = podman("inspect", "--format",
-                   "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.EffectiveCaps}}", rasa).stdout.split(" ", 2)
+    state = podman(
+        "inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.EffectiveCaps}}", rasa
+    ).stdout.split(" ", 2)
     assert state[0].startswith("10001"), state
     assert state[1] == "true", state
     assert state[2].strip() in ("[]", "<no value>", ""), state
@@ -200,15 +233,29 @@ def test_killing_a_rasa_replica_mid_conversation(played, catalogue):
         TIMINGS["conversations after kill"] = time.monotonic() - start
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/conversations/x/tracker"), ("PUT", "/model"), ("POST", "/model/parse"), ("GET", "/status"),
-    ("GET", "/version"), ("POST", "/conversations/x/tracker/events"), ("GET", "/"), ("DELETE", "/privacy/x"),
-    ("GET", "/webhooks/rest/webhook"), ("GET", "/health/../status"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/conversations/x/tracker"),
+        ("PUT", "/model"),
+        ("POST", "/model/parse"),
+        ("GET", "/status"),
+        ("GET", "/version"),
+        ("POST", "/conversations/x/tracker/events"),
+        ("GET", "/"),
+        ("DELETE", "/privacy/x"),
+        ("GET", "/webhooks/rest/webhook"),
+        ("GET", "/health/../status"),
+    ],
+)
 def test_admin_routes_are_refused_at_the_edge(played, method, path):
     with played.client() as client:
-        response = client.request(method, f"{played.edge}{path}", headers={"Authorization": f"Bearer {played.token}"},
-                                  json={"text": "hej"} if method in ("POST", "PUT") else None)
+        response = client.request(
+            method,
+            f"{played.edge}{path}",
+            headers={"Authorization": f"Bearer {played.token}"},
+            json={"text": "hej"} if method in ("POST", "PUT") else None,
+        )
     assert response.status_code in (403, 404), (method, path, response.status_code)
     assert "Rasa" not in response.text and "version" not in response.text.lower()
 
@@ -217,13 +264,19 @@ def test_the_telegram_front_end_answers_through_the_edge(played):
     """Telegram's webhook call reaches the front end pod through the edge; it answers via the Bot API."""
     played.fake_api.wait_for(lambda: played.fake_api.calls_of("setWebhook"), timeout=60)
     secret = hashlib.sha256(f"webhook:{played.telegram_token}".encode()).hexdigest()[:48]
-    update = {"update_id": 1, "message": {"message_id": 1, "date": int(time.time()), "text": "Hej",
-                                          "chat": {"id": 4242, "type": "private"},
-                                          "from": {"id": 4242, "is_bot": False, "first_name": "T", "language_code": "sv"}}}
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "text": "Hej",
+            "chat": {"id": 4242, "type": "private"},
+            "from": {"id": 4242, "is_bot": False, "first_name": "T", "language_code": "sv"},
+        },
+    }
     with played.client() as client:
         refused = client.post(f"{played.edge}/telegram", json=update)
         assert refused.status_code == 403
-        accepted = client.post(f"{played.edge}/telegram", json=update,
-                               headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        accepted = client.post(f"{played.edge}/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
         assert accepted.status_code == 200, accepted.text
     played.fake_api.wait_for(lambda: played.fake_api.calls_of("sendMessage", chat_id=4242), timeout=60)

@@ -13,8 +13,15 @@ import yaml
 from tests.deploy.edge_conf import EDGE_CONFIG, ROOT, cluster_config_map
 from tests.deploy.kube_play import MANIFESTS, manifests
 
-SECRET_KEYS = {"RASA_TOKEN", "ACTION_SERVER_TOKEN", "TRACKER_STORE_URL", "REDIS_PASSWORD", "PSEUDONYM_KEY",
-               "TELEGRAM_BOT_TOKEN", "POSTGRES_PASSWORD"}
+SECRET_KEYS = {
+    "RASA_TOKEN",
+    "ACTION_SERVER_TOKEN",
+    "TRACKER_STORE_URL",
+    "REDIS_PASSWORD",
+    "PSEUDONYM_KEY",
+    "TELEGRAM_BOT_TOKEN",
+    "POSTGRES_PASSWORD",
+}
 
 
 def workloads() -> List[Dict[str, Any]]:
@@ -64,13 +71,16 @@ def test_rasa_runs_two_replicas_on_the_scaleout_endpoints_with_room_for_the_mode
     config = by_name("ConfigMap", "valkommen-config")["data"]
     assert config["BIND_HOST"] == "0.0.0.0" and config["TRACKER_DIALECT"] == "postgresql"
     assert by_name("Deployment", "valkommen-telegram")["spec"]["replicas"] == 1
-    assert by_name("CronJob", "valkommen-retention")["spec"]["jobTemplate"]["spec"]["template"]["spec"][
-        "containers"][0]["command"][:3] == ["python", "-m", "valkommen.server.retention"]
+    assert by_name("CronJob", "valkommen-retention")["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0][
+        "command"
+    ][:3] == ["python", "-m", "valkommen.server.retention"]
 
 
 def test_secrets_are_only_referenced():
-    text = "\n".join((MANIFESTS / name).read_text(encoding="utf-8")
-                     for name in yaml.safe_load((MANIFESTS / "kustomization.yaml").read_text())["resources"])
+    text = "\n".join(
+        (MANIFESTS / name).read_text(encoding="utf-8")
+        for name in yaml.safe_load((MANIFESTS / "kustomization.yaml").read_text())["resources"]
+    )
     assert not any(obj["kind"] == "Secret" for obj in manifests())
     for key in SECRET_KEYS:
         assert not re.search(rf"^\s*{key}\s*:", text, re.MULTILINE), f"{key} has a literal value"
@@ -87,8 +97,11 @@ def policy(name: str) -> Dict[str, Any]:
 
 
 def sources(name: str) -> List[str]:
-    return [peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
-            for rule in policy(name)["spec"].get("ingress", []) for peer in rule.get("from", [])]
+    return [
+        peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+        for rule in policy(name)["spec"].get("ingress", [])
+        for peer in rule.get("from", [])
+    ]
 
 
 def test_network_policies_deny_by_default_and_open_only_the_edge():
@@ -108,8 +121,9 @@ def test_network_policies_deny_by_default_and_open_only_the_edge():
 
 
 def test_the_edge_config_is_the_template_rendered():
-    assert EDGE_CONFIG.read_text(encoding="utf-8") == cluster_config_map(), \
+    assert EDGE_CONFIG.read_text(encoding="utf-8") == cluster_config_map(), (
         "deploy/kubernetes/edge-config.yaml is out of date: python -m tests.deploy.edge_conf"
+    )
     conf = yaml.safe_load(EDGE_CONFIG.read_text(encoding="utf-8"))["data"]["nginx.conf"]
     locations = re.findall(r"location (=?\s*\S+) \{", conf)
     assert locations == ["/", "= /webhooks/rest/webhook", "= /health", "= /telegram"]

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import yaml
 
+from tools.servers import ROOT
 from valkommen.core.languages import SUPPORTED_LANGUAGES
 from valkommen.core.reply_language import is_language_message, language_of
-from tools.servers import ROOT
 
 TOPICS = tuple(yaml.safe_load((ROOT / "locales" / "topics.yml").read_text(encoding="utf-8"))["topics"])
 EMERGENCY_CASES = yaml.safe_load((ROOT / "tests" / "nlu" / "emergency_cases.yml").read_text(encoding="utf-8"))
@@ -157,7 +157,13 @@ def test_odd_input_gets_a_clear_reply(client, servers, text):
 
 @pytest.mark.parametrize(
     "body",
-    [b"{not json", b'{"sender": "x"}', b'{"message": 5, "sender": "x"}', b"[]", b'{"sender": "x", "message": "hej", "metadata": 7}'],
+    [
+        b"{not json",
+        b'{"sender": "x"}',
+        b'{"message": 5, "sender": "x"}',
+        b"[]",
+        b'{"sender": "x", "message": "hej", "metadata": 7}',
+    ],
     ids=["malformed", "no-message", "number-message", "array", "metadata-not-object"],
 )
 def test_malformed_rest_requests_get_a_clear_400(client, servers, body):
@@ -175,7 +181,9 @@ def test_a_message_over_the_size_limit_gets_a_413(client, servers):
 
 @pytest.mark.parametrize("body", [b"{oops", b"[]", b"{}", b'{"text": 5}'], ids=["malformed", "array", "no-text", "number"])
 def test_parse_rejects_a_bad_body_with_a_400(client, servers, body):
-    response = client.post(f"{servers.rasa_url}/model/parse", content=body, headers={"Content-Type": "application/json", **servers.auth})
+    response = client.post(
+        f"{servers.rasa_url}/model/parse", content=body, headers={"Content-Type": "application/json", **servers.auth}
+    )
     assert response.status_code == 400
 
 

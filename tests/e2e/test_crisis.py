@@ -14,8 +14,8 @@ import httpx
 import pytest
 import yaml
 
-from valkommen.core.languages import SUPPORTED_LANGUAGES
 from tools.servers import ROOT
+from valkommen.core.languages import SUPPORTED_LANGUAGES
 
 CASES = yaml.safe_load((ROOT / "tests" / "nlu" / "crisis_cases.yml").read_text(encoding="utf-8"))
 SAFETY_TOPICS = {"crisis_support", "violence_support", "emergency"}
@@ -56,13 +56,19 @@ def test_urgent_messages_are_answered_with_the_help_they_need(client, servers, l
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_urgent_messages_get_their_safety_topic(client, servers, language):
-    wrong = [(case["text"], got) for case in CASES[language]["urgent"] if (got := intent(client, servers, case["text"])) != case["topic"]]
+    wrong = [
+        (case["text"], got)
+        for case in CASES[language]["urgent"]
+        if (got := intent(client, servers, case["text"])) != case["topic"]
+    ]
     assert wrong == []
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_everyday_uses_of_the_same_words_are_not_a_crisis(client, servers, language):
-    false_alarms = [(text, got) for text in CASES[language]["everyday"] if (got := intent(client, servers, text)) in SAFETY_TOPICS]
+    false_alarms = [
+        (text, got) for text in CASES[language]["everyday"] if (got := intent(client, servers, text)) in SAFETY_TOPICS
+    ]
     assert false_alarms == []
 
 

@@ -60,8 +60,7 @@ def server_logs():
 
     def read() -> str:
         return "\n".join(
-            (OUTPUT / f"{LOG_PREFIX}{name}.log").read_text(encoding="utf-8", errors="replace")
-            for name in ("rasa", "actions")
+            (OUTPUT / f"{LOG_PREFIX}{name}.log").read_text(encoding="utf-8", errors="replace") for name in ("rasa", "actions")
         )
 
     return read

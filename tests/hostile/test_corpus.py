@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import httpx
 import pytest
 import yaml
 
+from tools.servers import ROOT
 from valkommen.core.locales import load_catalogue
 from valkommen.core.reply_language import is_language_message
-from tools.servers import ROOT
 
 CORPUS = yaml.safe_load((Path(__file__).with_name("corpus.yml")).read_text(encoding="utf-8"))["cases"]
 CASE_IDS = [case["id"] for case in CORPUS]
@@ -23,8 +23,14 @@ CASE_IDS = [case["id"] for case in CORPUS]
 FORBIDDEN_ECHOES = ("<script", "onerror=", "onload=", "ontoggle=", "javascript:alert")
 #: Actions the /webhook cases rotate through (each gets odd text and metadata in its tracker).
 ACTIONS = [
-    "action_answer_topic", "action_topic_fallback", "action_meeting_place", "action_change_language",
-    "action_feedback", "action_greet", "action_help", "action_out_of_scope",
+    "action_answer_topic",
+    "action_topic_fallback",
+    "action_meeting_place",
+    "action_change_language",
+    "action_feedback",
+    "action_greet",
+    "action_help",
+    "action_out_of_scope",
 ]
 INTENTS = ["school", "nlu_fallback", "meeting_place", "change_language", "feedback", "greet", "help", "out_of_scope"]
 #: The "temporarily unavailable" texts: valkommen/server/fault_replies.py sends one instead of a 5xx or silence.
@@ -72,7 +78,9 @@ def raw_body(case: Dict[str, Any]) -> Tuple[bytes, Dict[str, str]]:
         body = bytes.fromhex(case["raw_hex"])
     elif "raw_nested" in case:
         spec = case["raw_nested"]
-        body = (spec["before"] + spec["open"] * spec["depth"] + spec["inner"] + spec["close"] * spec["depth"] + spec["after"]).encode()
+        body = (
+            spec["before"] + spec["open"] * spec["depth"] + spec["inner"] + spec["close"] * spec["depth"] + spec["after"]
+        ).encode()
     else:
         body = case["raw"].encode("utf-8", "surrogatepass")
     headers = {"Content-Type": case["content_type"]} if "content_type" in case else {}
@@ -107,16 +115,27 @@ def action_request(case: Dict[str, Any]) -> Tuple[bytes, Dict[str, str]]:
     sender = case_sender(case)
     sender = "default" if sender is None else sender  # what Rasa calls a conversation without a sender
     latest = {
-        "text": text, "intent": {"name": intent, "confidence": 0.42}, "entities": [],
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.42},
+        "entities": [],
         "intent_ranking": [{"name": name, "confidence": 0.1} for name in ("school", "housing", "sfi")],
-        "metadata": metadata, "language": {"code": "xx", "confidence": 0.3},
+        "metadata": metadata,
+        "language": {"code": "xx", "confidence": 0.3},
     }
     call = {
-        "next_action": ACTIONS[index % len(ACTIONS)], "sender_id": sender, "version": "3.6.21", "domain": DOMAIN,
+        "next_action": ACTIONS[index % len(ACTIONS)],
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": DOMAIN,
         "tracker": {
-            "sender_id": sender, "slots": {"language": "ar", "chosen_language": None}, "latest_message": latest,
+            "sender_id": sender,
+            "slots": {"language": "ar", "chosen_language": None},
+            "latest_message": latest,
             "events": [{"event": "user", "text": text, "parse_data": latest, "metadata": metadata}],
-            "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen",
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
             "latest_event_time": 0,
         },
     }

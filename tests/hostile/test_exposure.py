@@ -18,8 +18,8 @@ from typing import Dict, Iterator, List, Set
 import httpx
 import pytest
 
-from valkommen.server.wait_ready import wait_ready
 from tools.servers import OUTPUT, ROOT, free_port
+from valkommen.server.wait_ready import wait_ready
 
 
 def listening_addresses(ports: Set[int]) -> Dict[int, List[str]]:
@@ -36,8 +36,7 @@ def listening_addresses(ports: Set[int]) -> Dict[int, List[str]]:
             if width == 8:
                 shown = ".".join(str(b) for b in reversed(bytes.fromhex(address)))
             else:
-                shown = "::1" if address == "00000000000000000000000001000000" else (
-                    "::" if set(address) == {"0"} else address)
+                shown = "::1" if address == "00000000000000000000000001000000" else ("::" if set(address) == {"0"} else address)
             found[int(port_hex, 16)].append(shown)
     return found
 
@@ -54,7 +53,9 @@ def make_run(tmp_path_factory) -> Iterator[Dict[str, str]]:
     env["WEB_ORIGINS"] = f"http://localhost:{ports['WEB_PORT']}"
     OUTPUT.mkdir(exist_ok=True)
     log = open(OUTPUT / "make-run.log", "wb")
-    process = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        ["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     urls = {"rasa": f"http://127.0.0.1:{ports['RASA_PORT']}", "actions": f"http://127.0.0.1:{ports['ACTION_PORT']}"}
     token = (ROOT / "var" / "rasa.token").read_text().strip() if (ROOT / "var" / "rasa.token").exists() else ""
     try:
@@ -76,9 +77,16 @@ def test_every_server_listens_on_loopback_only(make_run):
 
 @pytest.mark.parametrize(
     "method, path",
-    [("GET", "/conversations/someone/tracker"), ("POST", "/conversations/someone/tracker/events"), ("PUT", "/model"),
-     ("DELETE", "/model"), ("POST", "/model/train"), ("POST", "/model/parse"), ("GET", "/status"),
-     ("DELETE", "/privacy/conversations/someone")],
+    [
+        ("GET", "/conversations/someone/tracker"),
+        ("POST", "/conversations/someone/tracker/events"),
+        ("PUT", "/model"),
+        ("DELETE", "/model"),
+        ("POST", "/model/train"),
+        ("POST", "/model/parse"),
+        ("GET", "/status"),
+        ("DELETE", "/privacy/conversations/someone"),
+    ],
 )
 def test_private_routes_are_refused_without_the_token(make_run, method, path):
     response = httpx.request(method, make_run["rasa"] + path, json={"text": "hej"}, timeout=30)
@@ -94,7 +102,11 @@ def test_the_token_opens_the_private_routes_as_a_header_or_in_the_query(make_run
 
 
 def test_the_action_server_refuses_callers_without_the_secret(make_run):
-    call = {"next_action": "action_greet", "tracker": {"sender_id": "x", "slots": {}, "latest_message": {}, "events": []}, "domain": {}}
+    call = {
+        "next_action": "action_greet",
+        "tracker": {"sender_id": "x", "slots": {}, "latest_message": {}, "events": []},
+        "domain": {},
+    }
     for headers in ({}, {"Authorization": "Bearer guess"}):
         response = httpx.post(make_run["actions"] + "/webhook", json=call, headers=headers, timeout=30)
         assert response.status_code == 401
@@ -107,8 +119,11 @@ def test_the_channels_route_works_without_a_token_and_runs_the_actions(make_run)
 
 
 def test_a_typed_payload_cannot_make_the_assistant_say_the_users_text(make_run):
-    for text in ('/meeting_place{"postcode": "<b>hacked</b> 99999"}', '/meeting_place{"district": "<b>hacked</b>"}',
-                 '/change_language{"language": "<b>hacked</b>"}'):
+    for text in (
+        '/meeting_place{"postcode": "<b>hacked</b> 99999"}',
+        '/meeting_place{"district": "<b>hacked</b>"}',
+        '/change_language{"language": "<b>hacked</b>"}',
+    ):
         body = {"sender": uuid.uuid4().hex, "message": text, "metadata": {"channel": "cli"}}
         response = httpx.post(make_run["rasa"] + "/webhooks/rest/webhook", json=body, timeout=60)
         assert response.status_code == 200
@@ -124,10 +139,14 @@ def test_a_button_payload_still_works(make_run):
 
 def test_a_location_that_is_not_json_is_answered_and_stored_as_unreadable(make_run):
     sender = uuid.uuid4().hex
-    raw = '{"sender": "%s", "message": "/share_location", "metadata": {"channel": "web", "location": {"lat": 1e999, "lon": -1e999}}}' % sender
-    response = httpx.post(make_run["rasa"] + "/webhooks/rest/webhook", content=raw, headers={"Content-Type": "application/json"}, timeout=60)
+    raw = f'{{"sender": "{sender}", "message": "/share_location", "metadata": {{"channel": "web", "location": {{"lat": 1e999, "lon": -1e999}}}}}}'
+    response = httpx.post(
+        make_run["rasa"] + "/webhooks/rest/webhook", content=raw, headers={"Content-Type": "application/json"}, timeout=60
+    )
     assert response.status_code == 200 and response.json()[0]["text"]
-    tracker = httpx.get(f"{make_run['rasa']}/conversations/{sender}/tracker", headers={"Authorization": f"Bearer {make_run['token']}"}, timeout=30)
+    tracker = httpx.get(
+        f"{make_run['rasa']}/conversations/{sender}/tracker", headers={"Authorization": f"Bearer {make_run['token']}"}, timeout=30
+    )
     assert "Infinity" not in tracker.text
     user = [e for e in tracker.json()["events"] if e["event"] == "user"][0]
     assert user["metadata"]["location"] == "unreadable"

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from valkommen.server.log_privacy import debug_requested
 from tools.servers import ROOT
+from valkommen.server.log_privacy import debug_requested
 
 LAUNCH_FILES = ["scripts/run.sh", "scripts/env.sh", "Makefile", "tools/servers.py", "bench/load.py", ".env.example"]
 
@@ -31,7 +31,13 @@ def test_debug_is_recognised_in_arguments_and_environment():
     assert not debug_requested(["run", "--enable-api"], {"LOG_LEVEL": "INFO"})
 
 
-@pytest.mark.parametrize("module, args", [("valkommen.server.rasa_server", ["run", "--debug"]), ("valkommen.server.action_server", ["--actions", "actions", "--debug"])])
+@pytest.mark.parametrize(
+    "module, args",
+    [
+        ("valkommen.server.rasa_server", ["run", "--debug"]),
+        ("valkommen.server.action_server", ["--actions", "actions", "--debug"]),
+    ],
+)
 def test_the_launchers_refuse_debug_logging(module, args):
     env = {k: v for k, v in os.environ.items() if k != "ALLOW_TEXT_IN_LOGS"}
     result = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

@@ -45,7 +45,12 @@ def test_an_unparsable_body_gets_415_when_it_was_not_sent_as_json():
         assert problem_status(unparsable_body_problem(content_type)) == 400
 
 
-GOOD_TRACKER = {"sender_id": "a", "slots": {}, "latest_message": {"text": "hej", "language": {"code": "sv", "confidence": 0.9}}, "events": []}
+GOOD_TRACKER = {
+    "sender_id": "a",
+    "slots": {},
+    "latest_message": {"text": "hej", "language": {"code": "sv", "confidence": 0.9}},
+    "events": [],
+}
 
 
 def test_a_real_action_call_passes():

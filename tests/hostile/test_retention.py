@@ -12,8 +12,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from valkommen.server import retention
 from tools.servers import ROOT
+from valkommen.server import retention
 
 NOW = time.time()
 DAY = 86400.0

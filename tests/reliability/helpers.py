@@ -16,8 +16,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import httpx
 
-from valkommen.server.wait_ready import actions_ready, rasa_ready
 from tools.servers import AUTH, ROOT, check_model, free_port, model_path, start_process
+from valkommen.server.wait_ready import actions_ready, rasa_ready
 
 SERVICES = ROOT / "scripts" / "services"
 SCALEOUT_ENDPOINTS = "deploy/endpoints.scaleout.yml"
@@ -28,7 +28,11 @@ def script(name: str, *args: str, env: Optional[Dict[str, str]] = None) -> Dict[
     """Runs ``scripts/services/<name>.sh`` (with ``env`` added to the environment) and returns its
     ``KEY=value`` output lines."""
     done = subprocess.run(
-        ["bash", str(SERVICES / f"{name}.sh"), *args], cwd=ROOT, capture_output=True, text=True, timeout=180,
+        ["bash", str(SERVICES / f"{name}.sh"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
         env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
@@ -101,7 +105,10 @@ def balancer(directory: Path, replicas: List[str], settings: Optional[Dict[str, 
     started = script("balancer", "start", str(free_port()), str(directory), *replicas, env=settings)
     try:
         yield Edge(
-            started["URL"], Path(started["CERT"]), _per_second(started["RATE"]), int(started["BURST"]),
+            started["URL"],
+            Path(started["CERT"]),
+            _per_second(started["RATE"]),
+            int(started["BURST"]),
             started.get("INTERNAL_URL"),
         )
     finally:
@@ -112,15 +119,28 @@ def start_rasa(env: Dict[str, str], port: int, name: str, endpoints: str = "endp
     """The Rasa server (``valkommen.server.rasa_server``: request checks and fault replies) with ``endpoints``."""
     check_model()
     args = [
-        sys.executable, "-m", "valkommen.server.rasa_server", "run", "--model", str(model_path()), "--enable-api",
-        "--port", str(port), "--endpoints", endpoints, "--credentials", "credentials.yml",
+        sys.executable,
+        "-m",
+        "valkommen.server.rasa_server",
+        "run",
+        "--model",
+        str(model_path()),
+        "--enable-api",
+        "--port",
+        str(port),
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        "credentials.yml",
     ]
     return start_process(name, args, env)
 
 
 def start_actions(env: Dict[str, str], port: int, name: str) -> subprocess.Popen:
     """The real action server, as production runs it (rasa-sdk behind valkommen.server.action_server's request checks)."""
-    return start_process(name, [sys.executable, "-m", "valkommen.server.action_server", "--actions", "actions", "--port", str(port)], env)
+    return start_process(
+        name, [sys.executable, "-m", "valkommen.server.action_server", "--actions", "actions", "--port", str(port)], env
+    )
 
 
 def wait_until(ready: Callable[[], bool], process: Optional[subprocess.Popen], what: str, timeout: float = 300) -> None:
@@ -162,7 +182,11 @@ def new_sender() -> str:
 
 
 def say(
-    client: httpx.Client, url: str, sender: str, text: str, language_hint: Optional[str] = None,
+    client: httpx.Client,
+    url: str,
+    sender: str,
+    text: str,
+    language_hint: Optional[str] = None,
     headers: Optional[Dict[str, str]] = None,
 ) -> httpx.Response:
     """One message on the REST channel; returns the HTTP response."""

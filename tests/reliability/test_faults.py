@@ -18,13 +18,21 @@ from typing import Dict, Iterator
 import httpx
 import pytest
 
-from valkommen.server.fault_replies import record_failure, reply_with_unavailable, take_failure
-from valkommen.server.startup_check import EXIT_STORE_UNREACHABLE
 from tests.reliability.helpers import (
-    CHANGE_TO, SCALEOUT_ENDPOINTS, new_sender, say, start_actions, start_rasa, stop_process, texts, wait_actions,
+    CHANGE_TO,
+    SCALEOUT_ENDPOINTS,
+    new_sender,
+    say,
+    start_actions,
+    start_rasa,
+    stop_process,
+    texts,
+    wait_actions,
     wait_rasa,
 )
 from tools.servers import ROOT, free_port, model_path, server_env
+from valkommen.server.fault_replies import record_failure, reply_with_unavailable, take_failure
+from valkommen.server.startup_check import EXIT_STORE_UNREACHABLE
 
 #: Seconds the Rasa server waits for a custom action in these tests.
 ACTION_TIMEOUT = 3
@@ -147,9 +155,7 @@ def test_action_server_down_answers_a_new_conversation_in_the_language_of_its_me
     assert texts(response) == [catalogue.interface("unavailable", "uk")]
 
 
-def test_action_server_down_with_only_a_channel_hint_answers_in_the_hinted_language(
-    deployment, client, catalogue, actions_down
-):
+def test_action_server_down_with_only_a_channel_hint_answers_in_the_hinted_language(deployment, client, catalogue, actions_down):
     response = say(client, deployment.rasa_url, new_sender(), "/school", language_hint="so")
     assert texts(response) == [catalogue.interface("unavailable", "so")]
 
@@ -173,32 +179,58 @@ def test_conversation_goes_on_normally_once_the_action_server_is_back(deployment
 
 def run_server_expecting_exit(env: Dict[str, str], endpoints: str) -> subprocess.CompletedProcess:
     """``python -m valkommen.server.rasa_server run`` with stores that are down; it must exit by itself."""
-    args = [sys.executable, "-m", "valkommen.server.rasa_server", "run", "--model", str(model_path()), "--enable-api",
-            "--port", str(free_port()), "--endpoints", endpoints, "--credentials", "credentials.yml"]
+    args = [
+        sys.executable,
+        "-m",
+        "valkommen.server.rasa_server",
+        "run",
+        "--model",
+        str(model_path()),
+        "--enable-api",
+        "--port",
+        str(free_port()),
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        "credentials.yml",
+    ]
     # The bound only stops a hang from blocking the suite; the server exits long before it.
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
 
 
 def test_database_down_at_start_exits_with_a_clear_error_and_no_traceback(tmp_path):
     dead_port = free_port()
-    env = server_env(tmp_path, free_port(), {
-        "TRACKER_DIALECT": "postgresql",
-        "TRACKER_STORE_URL": f"postgresql://valkommen:not-shown@127.0.0.1:{dead_port}/valkommen",
-        "STORE_WAIT_SECONDS": "2",
-    })
+    env = server_env(
+        tmp_path,
+        free_port(),
+        {
+            "TRACKER_DIALECT": "postgresql",
+            "TRACKER_STORE_URL": f"postgresql://valkommen:not-shown@127.0.0.1:{dead_port}/valkommen",
+            "STORE_WAIT_SECONDS": "2",
+        },
+    )
     done = run_server_expecting_exit(env, "endpoints.yml")
     assert done.returncode == EXIT_STORE_UNREACHABLE
-    assert f"the tracker store database postgresql://valkommen:***@127.0.0.1:{dead_port}/valkommen is not reachable" in done.stderr
+    assert (
+        f"the tracker store database postgresql://valkommen:***@127.0.0.1:{dead_port}/valkommen is not reachable" in done.stderr
+    )
     assert "not-shown" not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
 
 
 def test_lock_store_down_at_start_exits_with_a_clear_error(tmp_path):
     dead_port = free_port()
-    env = server_env(tmp_path, free_port(), {
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(dead_port), "REDIS_DB": "1", "REDIS_PASSWORD": "",
-        "STORE_WAIT_SECONDS": "1",
-    })
+    env = server_env(
+        tmp_path,
+        free_port(),
+        {
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(dead_port),
+            "REDIS_DB": "1",
+            "REDIS_PASSWORD": "",
+            "STORE_WAIT_SECONDS": "1",
+        },
+    )
     done = run_server_expecting_exit(env, SCALEOUT_ENDPOINTS)
     assert done.returncode == EXIT_STORE_UNREACHABLE
     assert f"the Redis lock store at 127.0.0.1:{dead_port} is not reachable" in done.stderr

@@ -9,7 +9,17 @@ import httpx
 import pytest
 
 from tests.reliability.helpers import (
-    CHANGE_TO, bot_texts, new_sender, say, start_actions, start_rasa, stop_process, texts, tracker, user_texts, wait_actions,
+    CHANGE_TO,
+    bot_texts,
+    new_sender,
+    say,
+    start_actions,
+    start_rasa,
+    stop_process,
+    texts,
+    tracker,
+    user_texts,
+    wait_actions,
     wait_rasa,
 )
 from tools.servers import free_port, server_env
@@ -63,9 +73,7 @@ def test_default_tracker_store_is_the_sqlite_file_named_by_the_environment(deplo
 
 def test_chosen_language_and_context_survive_a_rasa_restart(deployment, client, catalogue):
     sender = new_sender()
-    assert texts(say(client, deployment.rasa_url, sender, CHANGE_TO.format("ar")))[0] == catalogue.interface(
-        "language_set", "ar"
-    )
+    assert texts(say(client, deployment.rasa_url, sender, CHANGE_TO.format("ar")))[0] == catalogue.interface("language_set", "ar")
     before = texts(say(client, deployment.rasa_url, sender, "/home_language"))
     assert before[0] == catalogue.answer("home_language", "ar").text
 

@@ -19,8 +19,20 @@ import pytest
 
 from tests.reliability import helpers
 from tests.reliability.helpers import (
-    CHANGE_TO, SCALEOUT_ENDPOINTS, Redis, bot_texts, new_sender, say, start_actions, start_rasa, stop_process, texts,
-    tracker, user_texts, wait_actions, wait_rasa,
+    CHANGE_TO,
+    SCALEOUT_ENDPOINTS,
+    Redis,
+    bot_texts,
+    new_sender,
+    say,
+    start_actions,
+    start_rasa,
+    stop_process,
+    texts,
+    tracker,
+    user_texts,
+    wait_actions,
+    wait_rasa,
 )
 from tools.servers import AUTH, free_port, server_env
 
@@ -54,10 +66,18 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
     tmp = tmp_path_factory.mktemp("scaleout")
     with helpers.postgres() as tracker_url, helpers.redis(tmp / "redis") as redis:
         action_port = free_port()
-        env = server_env(tmp, action_port, {
-            "TRACKER_DIALECT": "postgresql", "TRACKER_STORE_URL": tracker_url,
-            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_DB": "1", "REDIS_PASSWORD": "",
-        })
+        env = server_env(
+            tmp,
+            action_port,
+            {
+                "TRACKER_DIALECT": "postgresql",
+                "TRACKER_STORE_URL": tracker_url,
+                "REDIS_HOST": "127.0.0.1",
+                "REDIS_PORT": str(redis.port),
+                "REDIS_DB": "1",
+                "REDIS_PASSWORD": "",
+            },
+        )
         ports = {name: free_port() for name in REPLICAS}
         processes = {"actions": start_actions(env, action_port, "scaleout-actions")}
         for name in REPLICAS:
@@ -199,8 +219,7 @@ def test_plain_http_is_not_served(cluster, client):
     sender = new_sender()
     for response in (
         client.get(f"{plain}/health"),
-        client.post(f"{plain}/webhooks/rest/webhook", json={"sender": sender, "message": "Hej"},
-                    headers={"X-Sender": sender}),
+        client.post(f"{plain}/webhooks/rest/webhook", json={"sender": sender, "message": "Hej"}, headers={"X-Sender": sender}),
     ):
         assert response.status_code == 400, response.status_code
         assert not reached_a_replica(response)
@@ -211,14 +230,18 @@ def test_an_oversized_body_is_refused_at_the_edge(cluster, client):
     sender = new_sender()
     url = f"{cluster.balancer_url}/webhooks/rest/webhook"
     body = {"sender": sender, "message": "a" * 150_000, "metadata": {}}
-    refused = client.post(url, content=json.dumps(body).encode(), headers={"X-Sender": sender,
-                                                                       "Content-Type": "application/json"})
+    refused = client.post(
+        url, content=json.dumps(body).encode(), headers={"X-Sender": sender, "Content-Type": "application/json"}
+    )
     assert refused.status_code == 413
     assert not reached_a_replica(refused)
     # The longest message the REST channel takes (20,000 characters), in a 4-byte script, passes.
-    longest = {"sender": sender, "message": "\U0001F642" * 20_000, "metadata": {}}
-    passed = client.post(url, content=json.dumps(longest, ensure_ascii=False).encode(),
-                         headers={"X-Sender": sender, "Content-Type": "application/json"})
+    longest = {"sender": sender, "message": "\U0001f642" * 20_000, "metadata": {}}
+    passed = client.post(
+        url,
+        content=json.dumps(longest, ensure_ascii=False).encode(),
+        headers={"X-Sender": sender, "Content-Type": "application/json"},
+    )
     assert passed.status_code != 413 and reached_a_replica(passed), passed.status_code
 
 

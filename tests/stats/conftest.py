@@ -9,10 +9,16 @@ from typing import List
 
 import pytest
 
-from valkommen.stats.events import week_of
 from tools.simulate_traffic import (
-    Conversation, fallback_turn, feedback_turn, out_of_scope_turn, place_turn, topic_turn, write_with_tracker_store,
+    Conversation,
+    fallback_turn,
+    feedback_turn,
+    out_of_scope_turn,
+    place_turn,
+    topic_turn,
+    write_with_tracker_store,
 )
+from valkommen.stats.events import week_of
 
 DAY = 86400.0
 #: Fixed "now" of the generated data: the middle of a week, so weeks are predictable.
@@ -48,17 +54,35 @@ def known_conversations(now: float) -> List[Conversation]:
         turns = [topic_turn("school", "Hur får mitt barn en plats i skolan?", "sv")]
         if i < 5:
             turns.append(fallback_turn(OLD_TEXT, "sv"))
-        conversations.append(Conversation(f"w0-sv-{i}", week0 + i * 60, {"channel": "web", "language": "sv", "meeting_place": "hassleholmen"}, turns))
+        conversations.append(
+            Conversation(
+                f"w0-sv-{i}", week0 + i * 60, {"channel": "web", "language": "sv", "meeting_place": "hassleholmen"}, turns
+            )
+        )
     for i in range(11):
         turns = [topic_turn("housing", "كيف أجد شقة؟", "ar"), feedback_turn("up" if i < 6 else "down", "housing", "ar")]
         conversations.append(Conversation(f"w1-ar-{i}", week1 + i * 60, {"channel": "telegram", "language": "ar"}, turns))
     for i in range(2):
-        conversations.append(Conversation(f"w1-so-{i}", week1 + 600 + i * 60, {"channel": "telegram", "language": "so"}, [topic_turn("sfi", "Sidee SFI loogu qortaa?", "so")]))
+        conversations.append(
+            Conversation(
+                f"w1-so-{i}",
+                week1 + 600 + i * 60,
+                {"channel": "telegram", "language": "so"},
+                [topic_turn("sfi", "Sidee SFI loogu qortaa?", "so")],
+            )
+        )
     for i in range(5):
-        turns = [out_of_scope_turn(RECENT_TEXT if i % 2 else RECENT_TEXT.lower().rstrip("?") + " ?", "en"), place_turn("Norrby", "norrby", "en")]
+        turns = [
+            out_of_scope_turn(RECENT_TEXT if i % 2 else RECENT_TEXT.lower().rstrip("?") + " ?", "en"),
+            place_turn("Norrby", "norrby", "en"),
+        ]
         conversations.append(Conversation(f"w2-en-{i}", week2 + i * 60, {"channel": "cli"}, turns))
     for i in range(3):
-        conversations.append(Conversation(f"w2-sv-{i}", week2 + 900 + i * 60, {"channel": "cli", "language": "sv"}, [fallback_turn(RARE_TEXT, "sv")]))
+        conversations.append(
+            Conversation(
+                f"w2-sv-{i}", week2 + 900 + i * 60, {"channel": "cli", "language": "sv"}, [fallback_turn(RARE_TEXT, "sv")]
+            )
+        )
     return conversations
 
 

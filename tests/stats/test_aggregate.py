@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.stats.conftest import OLD_TEXT, RARE_TEXT, RECENT_TEXT, normalised
 from valkommen.stats.aggregate import Stats, aggregate, build_table
 from valkommen.stats.events import Count, EventStore, engine_for
 from valkommen.stats.report import fallback_share, feedback_share
-from tests.stats.conftest import RARE_TEXT, RECENT_TEXT, OLD_TEXT, normalised
 
 PLACES = ["hassleholmen", "norrby", "sjobo", "hulta"]
 

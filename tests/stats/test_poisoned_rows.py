@@ -19,18 +19,22 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
+from tests.stats.conftest import DAY
+from tools.simulate_traffic import Conversation, conversation_events, fallback_turn, topic_turn, write_bulk
 from valkommen.stats.aggregate import normalise_text
 from valkommen.stats.cli import build_report
 from valkommen.stats.events import UNKNOWN, EventStore, engine_for
-from tools.simulate_traffic import Conversation, conversation_events, fallback_turn, topic_turn, write_bulk
-from tests.stats.conftest import DAY
 
 Row = Tuple[str, str, Any, Optional[str], Optional[str], Any]  # sender, type, timestamp, intent, action, data
 
 
-def user_event(sender: str, when: float, metadata: Optional[Dict[str, Any]] = None, text: str = "Var ligger skolan?") -> Dict[str, Any]:
+def user_event(
+    sender: str, when: float, metadata: Optional[Dict[str, Any]] = None, text: str = "Var ligger skolan?"
+) -> Dict[str, Any]:
     """A ``user`` event as Rasa serialises it (Event.as_dict()), for a school question."""
-    conversation = Conversation(sender, when, metadata or {"channel": "web", "language": "sv"}, [topic_turn("school", text, "sv")])
+    conversation = Conversation(
+        sender, when, metadata or {"channel": "web", "language": "sv"}, [topic_turn("school", text, "sv")]
+    )
     return next(event for event in conversation_events(conversation) if event["event"] == "user")
 
 
@@ -56,12 +60,13 @@ def insert(path: Path, rows: List[Row], raw_sql: Tuple[str, ...] = ()) -> None:
 def copy_of(known_store, directory: Path) -> Path:
     """A copy of the known store's SQLite file."""
     path = directory / "tracker.db"
-    shutil.copy(known_store.url[len("sqlite:///"):], path)
+    shutil.copy(known_store.url[len("sqlite:///") :], path)
     return path
 
 
 def bad_rows(when: float) -> Dict[str, Tuple[List[Row], Tuple[str, ...]]]:
     """One spoiled row per kind of poison: rows inserted with parameters, or raw SQL."""
+
     def spoiled(name: str, change) -> List[Row]:
         event = user_event(f"bad-{name}", when)
         data = change(event)
@@ -71,7 +76,9 @@ def bad_rows(when: float) -> Dict[str, Tuple[List[Row], Tuple[str, ...]]]:
         return lambda event: json.dumps({**event, "metadata": value})
 
     infinite = lambda event: json.dumps({**event, "metadata": {**event["metadata"], "location": {"lat": 1e999, "lon": -1e999}}})
-    nan = lambda event: json.dumps({**event, "parse_data": {**event["parse_data"], "intent": {"name": "school", "confidence": float("nan")}}})
+    nan = lambda event: json.dumps(
+        {**event, "parse_data": {**event["parse_data"], "intent": {"name": "school", "confidence": float("nan")}}}
+    )
     overflow = lambda event: json.dumps(event).replace('"confidence": 0.95', '"confidence": 1e999', 1)
     channel_number = lambda event: json.dumps({**event, "metadata": {**event["metadata"], "channel": 42}})
     not_utf8 = json.dumps(user_event("bad-bytes", when)).encode("utf-8").replace(b"Var ligger", b"Var \xff ligger").hex()
@@ -86,13 +93,19 @@ def bad_rows(when: float) -> Dict[str, Tuple[List[Row], Tuple[str, ...]]]:
         "metadata that is not an object": (spoiled("metadata-text", metadata("web")), ()),
         "metadata that is a list": (spoiled("metadata-list", metadata(["web"])), ()),
         "data that is a list": (spoiled("list", lambda event: json.dumps([event])), ()),
-        "a timestamp that is text": ([("bad-time", "user", "yesterday", "school", None, json.dumps(user_event("bad-time", when)))], ()),
+        "a timestamp that is text": (
+            [("bad-time", "user", "yesterday", "school", None, json.dumps(user_event("bad-time", when)))],
+            (),
+        ),
         "a timestamp of 0": ([user_row("bad-zero", {**user_event("bad-zero", when), "timestamp": 0.0})], ()),
         "a language slot that is an object": ([slot_row("bad-slot", when, "language", {"code": "sv"})], ()),
-        "bytes that are not UTF-8": ([], (
-            "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
-            f"VALUES ('bad-bytes', 'user', {when}, 'school', NULL, CAST(x'{not_utf8}' AS TEXT))",
-        )),
+        "bytes that are not UTF-8": (
+            [],
+            (
+                "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                f"VALUES ('bad-bytes', 'user', {when}, 'school', NULL, CAST(x'{not_utf8}' AS TEXT))",
+            ),
+        ),
     }
 
 
@@ -181,10 +194,13 @@ def test_all_bad_rows_together_are_each_counted_once(known_store, catalogue, tmp
     for rows, raw_sql in poison.values():
         insert(path, rows, raw_sql)
     # Also make the bad user rows look unanswered (a fallback follows): their texts are read too.
-    insert(path, [
-        (f"bad-{name}", "action", known_store.now - 7 * DAY + 1, None, "action_topic_fallback", "{}")
-        for name in ("not-json", "infinity", "surrogate", "nul", "bytes")
-    ])
+    insert(
+        path,
+        [
+            (f"bad-{name}", "action", known_store.now - 7 * DAY + 1, None, "action_topic_fallback", "{}")
+            for name in ("not-json", "infinity", "surrogate", "nul", "bytes")
+        ],
+    )
 
     files = build_report(f"sqlite:///{path}", tmp_path / "out", "en", 1, 3650, catalogue=catalogue, now=known_store.now)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from valkommen.stats.aggregate import Stats, aggregate
-from valkommen.stats.events import EventStore, engine_for
-from tools.simulate_traffic import write_with_tracker_store
 from tests.reliability.helpers import postgres
 from tests.stats.conftest import known_conversations
+from tools.simulate_traffic import write_with_tracker_store
+from valkommen.stats.aggregate import Stats, aggregate
+from valkommen.stats.events import EventStore, engine_for
 
 pytestmark = pytest.mark.e2e
 
@@ -68,14 +68,20 @@ def test_bad_rows_in_postgresql_are_skipped_and_counted(known_store, catalogue):
         engine = sa.create_engine(url)
         with engine.begin() as connection:
             for index, data in enumerate(bad):
-                connection.execute(sa.text(
-                    "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
-                    "VALUES (:sender, 'user', :when, 'school', NULL, :data)"
-                ), {"sender": f"bad-{index}", "when": when, "data": data})
-                connection.execute(sa.text(
-                    "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
-                    "VALUES (:sender, 'action', :when, NULL, 'action_topic_fallback', '{}')"
-                ), {"sender": f"bad-{index}", "when": when + 1})
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                        "VALUES (:sender, 'user', :when, 'school', NULL, :data)"
+                    ),
+                    {"sender": f"bad-{index}", "when": when, "data": data},
+                )
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                        "VALUES (:sender, 'action', :when, NULL, 'action_topic_fallback', '{}')"
+                    ),
+                    {"sender": f"bad-{index}", "when": when + 1},
+                )
         engine.dispose()
         from_postgres = stats_of(url, catalogue, known_store.now)
 

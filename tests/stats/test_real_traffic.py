@@ -9,11 +9,11 @@ from typing import Dict, Set
 
 import httpx
 
+from tools.servers import Servers
+from tools.simulate_traffic import Conversation, conversation_events, topic_turn
 from valkommen.stats.aggregate import aggregate
 from valkommen.stats.editor import RasaMatcher
 from valkommen.stats.events import EventStore, engine_for
-from tools.simulate_traffic import Conversation, conversation_events, topic_turn
-from tools.servers import Servers
 
 QUESTION = "Hur får mitt barn modersmålsundervisning?"
 FEEDBACK_UP = '/feedback{"feedback":"up"}'  # the 👍 button's payload (COMMON contract)
@@ -45,7 +45,8 @@ def test_messages_sent_to_the_real_servers_are_counted(servers: Servers, catalog
     for message in (QUESTION, QUESTION, FEEDBACK_UP):
         response = httpx.post(
             f"{servers.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message, "metadata": metadata}, timeout=60,
+            json={"sender": sender, "message": message, "metadata": metadata},
+            timeout=60,
         )
         assert response.status_code == 200 and response.json()
     after = snapshot(servers, catalogue)

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from tests.stats.conftest import OLD_TEXT, RARE_TEXT, RECENT_TEXT, normalised
 from valkommen.stats.cli import build_report
 from valkommen.stats.editor import OfflineMatcher
-from tests.stats.conftest import OLD_TEXT, RARE_TEXT, RECENT_TEXT, normalised
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,16 @@ def read_csv(path):
 def test_the_report_is_in_swedish_with_every_heading_from_the_locales(swedish, catalogue):
     html = swedish.html.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<html lang="sv"' in html
-    for key in ("report_title", "report_topics_heading", "report_languages_heading", "report_channels_heading",
-                "report_places_heading", "report_fallback_heading", "report_unanswered_heading", "report_feedback_heading"):
+    for key in (
+        "report_title",
+        "report_topics_heading",
+        "report_languages_heading",
+        "report_channels_heading",
+        "report_places_heading",
+        "report_fallback_heading",
+        "report_unanswered_heading",
+        "report_feedback_heading",
+    ):
         assert catalogue.interface(key, "sv") in html, key
 
 
@@ -134,7 +142,7 @@ def test_a_missing_database_is_an_error_and_is_not_created(tmp_path, catalogue):
 def test_csv_cells_from_users_cannot_become_spreadsheet_formulas():
     from valkommen.stats.report import spreadsheet_safe
 
-    assert spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert spreadsheet_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert spreadsheet_safe("+46 33") == "'+46 33"
     assert spreadsheet_safe("var kan jag parkera") == "var kan jag parkera"
     assert spreadsheet_safe(12) == 12

@@ -7,15 +7,20 @@ from typing import List
 import pytest
 from playwright.sync_api import sync_playwright
 
-from valkommen.stats.cli import build_report
 from tools.servers import OUTPUT
+from valkommen.stats.cli import build_report
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SCREENSHOT = OUTPUT / "report" / "report.png"
 PRINTED = OUTPUT / "report" / "report.pdf"
@@ -23,7 +28,9 @@ PRINTED = OUTPUT / "report" / "report.pdf"
 
 @pytest.fixture(scope="module")
 def report_file(known_store, catalogue, tmp_path_factory):
-    return build_report(known_store.url, tmp_path_factory.mktemp("browser"), "sv", 1, 30, catalogue=catalogue, now=known_store.now).html
+    return build_report(
+        known_store.url, tmp_path_factory.mktemp("browser"), "sv", 1, 30, catalogue=catalogue, now=known_store.now
+    ).html
 
 
 def test_the_report_renders_its_charts_in_chromium_without_fetching_anything(report_file):

@@ -6,8 +6,8 @@ import json
 import time
 from pathlib import Path
 
-from valkommen.stats.events import EventStore, engine_for
 from tests.stats.test_poisoned_rows import copy_of, insert, slot_row, user_event, user_row
+from valkommen.stats.events import EventStore, engine_for
 
 
 def fallback_row(sender: str, when: float):
@@ -38,7 +38,9 @@ def test_a_slot_carried_over_to_a_new_session_is_not_counted_again(known_store, 
     with EventStore(engine_for(f"sqlite:///{path}")) as store:
         before = sum(count.messages for count in store.languages(by_week=False))
     now = time.time()
-    carried = json.dumps({"event": "slot", "timestamp": now, "metadata": {"carried_over": True}, "name": "language", "value": "ar"})
+    carried = json.dumps(
+        {"event": "slot", "timestamp": now, "metadata": {"carried_over": True}, "name": "language", "value": "ar"}
+    )
     insert(path, [slot_row("s1", now, "language", "ar"), ("s1", "slot", now + 1, None, "language", carried)])
     with EventStore(engine_for(f"sqlite:///{path}")) as store:
         after = sum(count.messages for count in store.languages(by_week=False))

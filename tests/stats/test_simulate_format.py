@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from tools.simulate_traffic import write_bulk, write_with_tracker_store
 from tests.stats.conftest import NOW, known_conversations
+from tools.simulate_traffic import write_bulk, write_with_tracker_store
 
 COLUMNS = "sender_id, type_name, timestamp, intent_name, action_name, data"
 

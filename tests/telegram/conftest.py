@@ -8,9 +8,9 @@ from typing import Iterator
 
 import pytest
 
-from valkommen.channels.telegram.settings import TelegramSettings
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.harness import BotRunner
+from valkommen.channels.telegram.settings import TelegramSettings
 
 TOKEN = "123456789:TEST-token-ABCdefGHIjklMNOpqrSTUvwxYZ012"
 
@@ -43,8 +43,14 @@ def bot_api() -> Iterator[FakeBotApi]:
 @pytest.fixture(scope="module")
 def bot(servers, bot_api, catalogue, log_capture) -> Iterator[BotRunner]:
     """The bot, talking to the real servers; a small flood limit so the test can reach it."""
-    settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, rasa_token=servers.token, api_url=bot_api.base_url,
-                                rate_limit_messages=6, retry_interval=0.5)
+    settings = TelegramSettings(
+        token=TOKEN,
+        rasa_url=servers.rasa_url,
+        rasa_token=servers.token,
+        api_url=bot_api.base_url,
+        rate_limit_messages=6,
+        retry_interval=0.5,
+    )
     runner = BotRunner(settings, catalogue).start()
     yield runner
     runner.stop()

@@ -14,8 +14,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import parse_qs
 
-BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Välkommen", "username": "valkommen_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+BOT_USER = {
+    "id": 999000,
+    "is_bot": True,
+    "first_name": "Välkommen",
+    "username": "valkommen_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
 
 
 @dataclass
@@ -74,8 +81,9 @@ class FakeBotApi:
             self._changed.notify_all()
             return update["update_id"]
 
-    def fail_next(self, method: str, chat_id: int, status: int, description: str,
-                  parameters: Optional[Dict[str, Any]] = None) -> None:
+    def fail_next(
+        self, method: str, chat_id: int, status: int, description: str, parameters: Optional[Dict[str, Any]] = None
+    ) -> None:
         """The next call of ``method`` for ``chat_id`` gets this error answer."""
         answer = {"ok": False, "error_code": status, "description": description, "chat_id": str(chat_id)}
         if parameters:
@@ -102,7 +110,9 @@ class FakeBotApi:
                     return value
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"condition not met within {timeout:.0f} s; calls: {[c.method for c in self.calls][-20:]}")
+                    raise AssertionError(
+                        f"condition not met within {timeout:.0f} s; calls: {[c.method for c in self.calls][-20:]}"
+                    )
                 self._changed.wait(min(remaining, 0.5))
 
     # --- the server side ----------------------------------------------------------------
@@ -137,11 +147,18 @@ class FakeBotApi:
             message_id = self._next_message_id
             self._next_message_id += 1
         chat_id = int(params.get("chat_id") or 0)
-        message: Dict[str, Any] = {"message_id": message_id, "date": int(time.time()),
-                                   "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER}
+        message: Dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+        }
         if method == "sendVenue":
-            message["venue"] = {"location": {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])},
-                                "title": params.get("title", ""), "address": params.get("address", "")}
+            message["venue"] = {
+                "location": {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])},
+                "title": params.get("title", ""),
+                "address": params.get("address", ""),
+            }
         else:
             message["text"] = params.get("text", "")
         return message
@@ -157,7 +174,7 @@ class FakeBotApi:
                 if not self.path.startswith(prefix):
                     self._send(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                     return
-                method = self.path[len(prefix):].split("?")[0]
+                method = self.path[len(prefix) :].split("?")[0]
                 if "json" in (self.headers.get("Content-Type") or ""):
                     raw = json.loads(body or "{}")
                     params = {k: v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}

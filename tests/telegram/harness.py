@@ -11,10 +11,10 @@ from typing import Any, Dict, Optional
 from telegram import Update
 from telegram.ext import Application
 
-from valkommen.core.locales import Catalogue
 from valkommen.channels.telegram.app import build_application, webhook_options
 from valkommen.channels.telegram.services import SERVICES_KEY, Services
 from valkommen.channels.telegram.settings import TelegramSettings
+from valkommen.core.locales import Catalogue
 
 _ids = itertools.count(1)
 
@@ -102,8 +102,16 @@ def location_update(user_id: int, lat: float, lon: float, language: Optional[str
 
 
 def sticker_update(user_id: int, language: Optional[str] = None) -> Dict[str, Any]:
-    sticker = {"file_id": "CAAC-sticker", "file_unique_id": "uniq", "type": "regular", "width": 512,
-               "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}
+    sticker = {
+        "file_id": "CAAC-sticker",
+        "file_unique_id": "uniq",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+    }
     return {"message": message(user_id, language, sticker=sticker)}
 
 
@@ -115,8 +123,15 @@ def edited_update(user_id: int, text: str, language: Optional[str] = None) -> Di
 
 def button_update(user_id: int, data: str, language: Optional[str] = None, message_id: int = 1) -> Dict[str, Any]:
     bot_message = {"message_id": message_id, "date": int(time.time()), "chat": {"id": user_id, "type": "private"}, "text": "…"}
-    return {"callback_query": {"id": str(next(_ids)), "from": telegram_user(user_id, language), "chat_instance": "ci",
-                               "data": data, "message": bot_message}}
+    return {
+        "callback_query": {
+            "id": str(next(_ids)),
+            "from": telegram_user(user_id, language),
+            "chat_instance": "ci",
+            "data": data,
+            "message": bot_message,
+        }
+    }
 
 
 def inline_update(user_id: int, query: str, language: Optional[str] = None) -> Dict[str, Any]:

@@ -9,11 +9,6 @@ import httpx
 import pytest
 import yaml
 
-from valkommen.core.languages import SUPPORTED_LANGUAGES
-from valkommen.core.pseudonym import pseudonymous_id
-from valkommen.channels.telegram.redact import REDACTED
-from valkommen.channels.telegram.settings import TelegramSettings
-from tools.servers import ROOT, free_port
 from tests.telegram.conftest import TOKEN
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.harness import (
@@ -26,6 +21,11 @@ from tests.telegram.harness import (
     sticker_update,
     text_update,
 )
+from tools.servers import ROOT, free_port
+from valkommen.channels.telegram.redact import REDACTED
+from valkommen.channels.telegram.settings import TelegramSettings
+from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.pseudonym import pseudonymous_id
 
 
 def texts(bot_api, chat_id: int) -> List[str]:
@@ -70,9 +70,13 @@ def test_replies_are_sent_as_escaped_html(bot, bot_api):
 
 def button_data(bot_api, chat_id: int, title: str) -> List[str]:
     """The callback data Telegram got for the inline buttons titled ``title`` in ``chat_id``."""
-    return [button["callback_data"] for call in bot_api.calls_of("sendMessage", chat_id)
-            for row in (call.json("reply_markup") or {}).get("inline_keyboard", []) for button in row
-            if button.get("text") == title and "callback_data" in button]
+    return [
+        button["callback_data"]
+        for call in bot_api.calls_of("sendMessage", chat_id)
+        for row in (call.json("reply_markup") or {}).get("inline_keyboard", [])
+        for button in row
+        if button.get("text") == title and "callback_data" in button
+    ]
 
 
 def test_a_button_press_sends_its_payload_to_rasa_and_answers_the_press(bot, bot_api, catalogue, servers):
@@ -149,21 +153,27 @@ def test_an_inline_query_offers_the_best_answers_in_the_questions_language(bot, 
     user_id = new_user_id()
     question = "كيف يحصل طفلي على تعليم اللغة الأم؟"
     bot_api.push(inline_update(user_id, question, "sv"))
-    call = bot_api.wait_for(lambda: [c for c in bot_api.calls_of("answerInlineQuery") if c.json("results") is not None
-                                     and any(r["id"].endswith(":ar") for r in c.json("results"))])[0]
+    call = bot_api.wait_for(
+        lambda: [
+            c
+            for c in bot_api.calls_of("answerInlineQuery")
+            if c.json("results") is not None and any(r["id"].endswith(":ar") for r in c.json("results"))
+        ]
+    )[0]
     results = call.json("results")
     assert 1 <= len(results) <= 3
     assert results[0]["id"] == "home_language:ar"
     message = html.unescape(results[0]["input_message_content"]["message_text"])
     assert message == catalogue.answer("home_language", "ar").text
-    assert (question.casefold(), "") in bot.services.inline_cache.keys()
+    assert (question.casefold(), "") in bot.services.inline_cache
 
 
 def test_an_inline_query_with_a_language_prefix_answers_in_that_language(bot, bot_api, catalogue):
     user_id = new_user_id()
     bot_api.push(inline_update(user_id, "ti: How do I get a place in school for my child?", "en"))
-    call = bot_api.wait_for(lambda: [c for c in bot_api.calls_of("answerInlineQuery")
-                                     if any(r["id"] == "school:ti" for r in c.json("results") or [])])[0]
+    call = bot_api.wait_for(
+        lambda: [c for c in bot_api.calls_of("answerInlineQuery") if any(r["id"] == "school:ti" for r in c.json("results") or [])]
+    )[0]
     assert all(r["id"].endswith(":ti") for r in call.json("results"))
 
 
@@ -239,7 +249,9 @@ def test_flood_control_from_telegram_is_waited_out(bot, bot_api, catalogue):
     chat_id = new_user_id()
     bot_api.fail_next("sendMessage", chat_id, 429, "Too Many Requests: retry after 1", {"retry_after": 1})
     bot_api.push(text_update(chat_id, "/help", "en"))
-    first, second = bot_api.wait_for(lambda: len(bot_api.calls_of("sendMessage", chat_id)) == 2 and bot_api.calls_of("sendMessage", chat_id))
+    first, second = bot_api.wait_for(
+        lambda: len(bot_api.calls_of("sendMessage", chat_id)) == 2 and bot_api.calls_of("sendMessage", chat_id)
+    )
     assert first.params["text"] == second.params["text"]  # the refused message, sent again
 
 
@@ -276,12 +288,19 @@ def test_delete_removes_the_conversation_on_the_rasa_server(bot, bot_api, catalo
     bot_api.wait_for(lambda: bot_api.calls_of("sendMessage", chat_id))
     assert [e for e in tracker_events(servers, chat_id) if e["event"] == "user"]
     bot_api.push(text_update(chat_id, "/delete", "sv"))
-    bot_api.wait_for(lambda: {catalogue.interface("telegram_deleted", "sv"), catalogue.interface("telegram_delete_failed", "sv")} & set(texts(bot_api, chat_id)))
+    bot_api.wait_for(
+        lambda: (
+            {catalogue.interface("telegram_deleted", "sv"), catalogue.interface("telegram_delete_failed", "sv")}
+            & set(texts(bot_api, chat_id))
+        )
+    )
     assert catalogue.interface("telegram_deleted", "sv") in texts(bot_api, chat_id)
     assert not [e for e in tracker_events(servers, chat_id) if e["event"] == "user"]
 
 
-def test_a_newcomer_greets_in_tigrinya_asks_about_school_and_finds_the_nearest_meeting_place(bot, bot_api, catalogue, servers, training_examples):
+def test_a_newcomer_greets_in_tigrinya_asks_about_school_and_finds_the_nearest_meeting_place(
+    bot, bot_api, catalogue, servers, training_examples
+):
     places = yaml.safe_load((ROOT / "data" / "meeting_places.yml").read_text(encoding="utf-8"))["meeting_places"]
     place = places[0]
     chat_id = new_user_id()
@@ -301,8 +320,9 @@ def test_a_newcomer_greets_in_tigrinya_asks_about_school_and_finds_the_nearest_m
 def test_asking_for_the_nearest_meeting_place_offers_a_share_location_button(bot, bot_api, servers):
     chat_id = new_user_id()
     bot_api.push(text_update(chat_id, "Where is the nearest meeting place?", "en"))
-    call = bot_api.wait_for(lambda: [c for c in bot_api.calls_of("sendMessage", chat_id)
-                                     if "keyboard" in (c.json("reply_markup") or {})])[0]
+    call = bot_api.wait_for(
+        lambda: [c for c in bot_api.calls_of("sendMessage", chat_id) if "keyboard" in (c.json("reply_markup") or {})]
+    )[0]
     [[button]] = call.json("reply_markup")["keyboard"]
     assert button["request_location"] is True
 
@@ -320,8 +340,14 @@ def test_the_token_never_appears_in_the_logs(bot, bot_api, log_capture):
 def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(servers, catalogue):
     bot_api = FakeBotApi(TOKEN).start()
     port = free_port()
-    settings = TelegramSettings(token=TOKEN, rasa_url=servers.rasa_url, rasa_token=servers.token, api_url=bot_api.base_url,
-                                webhook_url="https://bot.example.org/telegram/hook", webhook_port=port)
+    settings = TelegramSettings(
+        token=TOKEN,
+        rasa_url=servers.rasa_url,
+        rasa_token=servers.token,
+        api_url=bot_api.base_url,
+        webhook_url="https://bot.example.org/telegram/hook",
+        webhook_port=port,
+    )
     runner = BotRunner(settings, catalogue).start()
     try:
         [registration] = bot_api.calls_of("setWebhook")

@@ -26,8 +26,14 @@ def test_settings_need_a_token_and_have_defaults():
 
 
 def test_settings_read_every_variable():
-    env = {"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_API_URL": "http://api.local/bot", "RASA_URL": "http://rasa:5005/",
-           "RASA_TOKEN": "secret", "TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram", "RETENTION_DAYS": "14"}
+    env = {
+        "TELEGRAM_BOT_TOKEN": "1:abc",
+        "TELEGRAM_API_URL": "http://api.local/bot",
+        "RASA_URL": "http://rasa:5005/",
+        "RASA_TOKEN": "secret",
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram",
+        "RETENTION_DAYS": "14",
+    }
     settings = TelegramSettings.from_env(env)
     assert (settings.api_url, settings.rasa_url, settings.rasa_token) == ("http://api.local/bot", "http://rasa:5005", "secret")
     assert settings.webhook_url == "https://bot.example/telegram" and settings.retention_days == 14

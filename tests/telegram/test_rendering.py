@@ -16,8 +16,17 @@ from valkommen.channels.telegram.rendering import (
     split_text,
 )
 
-VENUE = {"id": "norrby", "name": "Norrbyhuset", "district": "Norrby", "address": None, "lat": 57.73, "lon": 12.937,
-         "precision": "approximate", "url": "https://www.boras.se/", "map_url": "https://www.openstreetmap.org/"}
+VENUE = {
+    "id": "norrby",
+    "name": "Norrbyhuset",
+    "district": "Norrby",
+    "address": None,
+    "lat": 57.73,
+    "lon": 12.937,
+    "precision": "approximate",
+    "url": "https://www.boras.se/",
+    "map_url": "https://www.openstreetmap.org/",
+}
 
 
 def test_text_is_html_escaped_never_passed_as_markup(catalogue):
@@ -96,8 +105,10 @@ def test_buttons_without_text_get_a_short_prompt(catalogue):
 
 def test_a_location_prompt_that_repeats_the_text_before_it_shows_only_the_button_label(catalogue):
     prompt = "Where do you live?"
-    replies = [{"text": prompt, "buttons": [{"title": "Norrby", "payload": "/district"}]},
-               {"custom": {"request_location": {"text": prompt, "button": "📍 Share my location"}}}]
+    replies = [
+        {"text": prompt, "buttons": [{"title": "Norrby", "payload": "/district"}]},
+        {"custom": {"request_location": {"text": prompt, "button": "📍 Share my location"}}},
+    ]
     first, second = render(replies, catalogue, "en")
     assert first.html == prompt and isinstance(first.reply_markup, InlineKeyboardMarkup)
     assert second.html == "📍 Share my location" and isinstance(second.reply_markup, ReplyKeyboardMarkup)

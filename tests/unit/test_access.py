@@ -11,7 +11,9 @@ from valkommen.server.action_server import BodyTooLarge, inflate
 from valkommen.server.rasa_server import serving_arguments
 
 
-@pytest.mark.parametrize("method, path", [("POST", "/webhooks/rest/webhook"), ("GET", "/"), ("OPTIONS", "/webhooks/rest/webhook")])
+@pytest.mark.parametrize(
+    "method, path", [("POST", "/webhooks/rest/webhook"), ("GET", "/"), ("OPTIONS", "/webhooks/rest/webhook")]
+)
 def test_the_channels_routes_are_public(method, path):
     assert is_public(method, path)
 
@@ -19,9 +21,17 @@ def test_the_channels_routes_are_public(method, path):
 @pytest.mark.parametrize(
     "method, path",
     [
-        ("POST", "/model/parse"), ("GET", "/conversations/x/tracker"), ("POST", "/conversations/x/tracker/events"),
-        ("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train"), ("GET", "/status"), ("GET", "/version"),
-        ("DELETE", "/privacy/conversations/x"), ("GET", "/webhooks/rest/webhook"), ("POST", "/webhooks/rest/webhook/../../model"),
+        ("POST", "/model/parse"),
+        ("GET", "/conversations/x/tracker"),
+        ("POST", "/conversations/x/tracker/events"),
+        ("PUT", "/model"),
+        ("DELETE", "/model"),
+        ("POST", "/model/train"),
+        ("GET", "/status"),
+        ("GET", "/version"),
+        ("DELETE", "/privacy/conversations/x"),
+        ("GET", "/webhooks/rest/webhook"),
+        ("POST", "/webhooks/rest/webhook/../../model"),
     ],
 )
 def test_every_other_route_is_private(method, path):
@@ -43,7 +53,10 @@ def test_a_server_without_a_token_refuses_private_routes_even_with_a_guess():
     assert refusal("secret", "secret") is None
 
 
-@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("::1", True), ("localhost", True), ("0.0.0.0", False), ("10.1.2.3", False), ("::", False)])
+@pytest.mark.parametrize(
+    "host, loopback",
+    [("127.0.0.1", True), ("::1", True), ("localhost", True), ("0.0.0.0", False), ("10.1.2.3", False), ("::", False)],
+)
 def test_loopback_is_told_apart_from_other_interfaces(host, loopback):
     assert is_loopback(host) is loopback
 

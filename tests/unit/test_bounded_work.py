@@ -11,14 +11,19 @@ import spacy
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from valkommen.core.languages import SUPPORTED_LANGUAGES
 from valkommen.core.emergency import normalise
-from valkommen.nlu.place_finder import build_place_nlp, find_places
-from valkommen.core.safety import safety_topic
-from valkommen.nlu.spacy_tokenizer import (
-    LONGEST_PIECE, MAX_CHARS, LanguageAwareSpacyTokenizer, bounded_pieces, make_doc, spacy_code,
-)
+from valkommen.core.languages import SUPPORTED_LANGUAGES
 from valkommen.core.places import load_directory
+from valkommen.core.safety import safety_topic
+from valkommen.nlu.place_finder import build_place_nlp, find_places
+from valkommen.nlu.spacy_tokenizer import (
+    LONGEST_PIECE,
+    MAX_CHARS,
+    LanguageAwareSpacyTokenizer,
+    bounded_pieces,
+    make_doc,
+    spacy_code,
+)
 
 NLU = Path(__file__).resolve().parents[2] / "bot" / "nlu"
 HOSTILE = {
@@ -67,7 +72,7 @@ def test_bounded_doc_keeps_the_text_and_offsets(name):
     text = "Hej " + HOSTILE[name] + " Norrby"
     doc = make_doc(spacy.blank("xx"), text)
     assert doc.text == text
-    assert all(text[t.idx:t.idx + len(t.text)] == t.text for t in doc)
+    assert all(text[t.idx : t.idx + len(t.text)] == t.text for t in doc)
 
 
 def test_training_examples_are_tokenised_exactly_as_by_spacy(training_examples):
@@ -87,7 +92,7 @@ def test_training_examples_are_tokenised_exactly_as_by_spacy(training_examples):
 def test_hostile_tokens_lie_in_the_first_characters_at_their_offsets(name):
     text = HOSTILE[name] * 4
     found = tokenize(text)
-    assert found and all(text[t.start:t.end] == t.text for t in found)
+    assert found and all(text[t.start : t.end] == t.text for t in found)
     assert found[-1].end <= MAX_CHARS
 
 
@@ -107,7 +112,7 @@ def test_places_are_found_after_a_long_run_at_their_offsets(place_nlp):
     text = "!" * 1500 + " Jag bor på Norrby " + "😀" * 400
     found = find_places(place_nlp, text)
     assert [(f.label, f.value) for f in found] == [("district", "norrby")]
-    assert text[found[0].start:found[0].end] == "Norrby"
+    assert text[found[0].start : found[0].end] == "Norrby"
 
 
 def _plain_find(nlp, text):
@@ -131,8 +136,18 @@ def _names(directory):
 def test_places_in_ordinary_texts_are_found_as_before(place_nlp, training_examples):
     directory = load_directory()
     texts = [example.text for example in training_examples]
-    templates = ["Jag bor på {}", "I live in {}!", "أسكن في {}؟", "ኣብ {} እየ ዝነብር።", "Я живу в {}.", "Živim u {}, 504 30",
-                 "{}n är nära", "på {}: när?", "{} och {}", "({})"]
+    templates = [
+        "Jag bor på {}",
+        "I live in {}!",
+        "أسكن في {}؟",
+        "ኣብ {} እየ ዝነብር።",
+        "Я живу в {}.",
+        "Živim u {}, 504 30",
+        "{}n är nära",
+        "på {}: när?",
+        "{} och {}",
+        "({})",
+    ]
     named = [t.format(name, name) for name in _names(directory) for t in templates]
     found_any = 0
     for text in texts + named:
@@ -140,6 +155,8 @@ def test_places_in_ordinary_texts_are_found_as_before(place_nlp, training_exampl
         assert found == _plain_find(place_nlp, text), text
         found_any += bool(found)
     assert found_any >= len(named) // 2
+
+
 def test_normalising_cuts_runs_of_one_character_to_three():
     assert normalise("HJÄLP!!!!!!  han andas inte 😀😀😀😀😀😀") == "hjalp!!! han andas inte 😀😀😀"
     assert len(normalise("!" * 20_000)) == 3

@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT.parent / "shared" / "reference" / "boras_facts.md"
 #: Official authorities' sites an answer may cite besides the reference file's links.
 OFFICIAL_HOSTS = {
-    "www.boras.se", "arbetsformedlingen.se", "www.forsakringskassan.se", "www.1177.se",
-    "www.informationsverige.se", "www.krisinformation.se", "polisen.se", "www.skatteverket.se",
+    "www.boras.se",
+    "arbetsformedlingen.se",
+    "www.forsakringskassan.se",
+    "www.1177.se",
+    "www.informationsverige.se",
+    "www.krisinformation.se",
+    "polisen.se",
+    "www.skatteverket.se",
 }
 
 
@@ -72,7 +78,9 @@ def test_placeholders_are_read_from_braces():
 
 def test_every_topic_source_is_in_the_reference_or_an_official_site(catalogue):
     """A URL from the reference file or an official site, or a reference document that exists."""
-    reference_urls = set(re.findall(r"https?://\S+?(?=\s|$| ;)", REFERENCE.read_text(encoding="utf-8"))) if REFERENCE.exists() else set()
+    reference_urls = (
+        set(re.findall(r"https?://\S+?(?=\s|$| ;)", REFERENCE.read_text(encoding="utf-8"))) if REFERENCE.exists() else set()
+    )
     for topic in catalogue.topics.values():
         if not topic.is_url:
             assert topic.source.startswith("shared/reference/") and topic.source_title, topic.id
@@ -93,7 +101,9 @@ def test_no_topic_cites_a_bare_home_page(catalogue):
 def test_facts_whose_source_was_read_long_ago_are_listed(catalogue):
     oldest = min(f.read for f in catalogue.facts.values())
     listed = stale_facts(catalogue, oldest + dt.timedelta(days=366), 365)
-    assert listed and all(f.read == oldest for f in catalogue.facts.values() if any(line.startswith(f"{f.name} (") for line in listed))
+    assert listed and all(
+        f.read == oldest for f in catalogue.facts.values() if any(line.startswith(f"{f.name} (") for line in listed)
+    )
     assert stale_facts(catalogue, oldest, 365) == []
 
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from valkommen.core.languages import SUPPORTED_LANGUAGES
 from valkommen.core.emergency import load_phrases, matching_phrase, normalise
+from valkommen.core.languages import SUPPORTED_LANGUAGES
 from valkommen.core.safety import safety_topic
 from valkommen.nlu.safety_override import SafetyOverride
 
@@ -39,8 +39,13 @@ def test_matching_ignores_case_diacritics_and_spacing():
 
 
 def test_the_override_wins_over_fallback_and_other_topics():
-    message = Message(data={"text": "my son fell at school and is not breathing", "intent": {"name": "nlu_fallback", "confidence": 0.4},
-                            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "school", "confidence": 0.3}]})
+    message = Message(
+        data={
+            "text": "my son fell at school and is not breathing",
+            "intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "school", "confidence": 0.3}],
+        }
+    )
     SafetyOverride().process([message])
     assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
     assert [r["name"] for r in message.get("intent_ranking")][:2] == ["emergency", "nlu_fallback"]

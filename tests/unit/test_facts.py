@@ -20,10 +20,27 @@ SHARED = ROOT.parent / "shared"
 #: What must never be written into an answer's text: any digit (numbers, phone numbers, amounts,
 #: dates, postcodes), a URL or domain, an e-mail address.
 LITERAL_FACT = re.compile(r"\d|https?://|www\.|\S+@\S+|\b[\w-]+\.(?:se|nu|com|org|net|eu)\b", re.I)
-NATIONAL = {"phone_emergency", "phone_police", "phone_crisis_info", "phone_1177", "phone_mind",
-            "phone_kvinnofridslinjen", "phone_bris", "law_interpreter", "url_skatteverket"}
-MUNICIPAL = {"phone_city", "email_fritid", "email_sfi", "office_cfl", "office_labour", "grant_basic_amount",
-             "place_hassle", "housing_bostader_i_boras"}
+NATIONAL = {
+    "phone_emergency",
+    "phone_police",
+    "phone_crisis_info",
+    "phone_1177",
+    "phone_mind",
+    "phone_kvinnofridslinjen",
+    "phone_bris",
+    "law_interpreter",
+    "url_skatteverket",
+}
+MUNICIPAL = {
+    "phone_city",
+    "email_fritid",
+    "email_sfi",
+    "office_cfl",
+    "office_labour",
+    "grant_basic_amount",
+    "place_hassle",
+    "housing_bostader_i_boras",
+}
 
 
 def raw_locales():

@@ -16,8 +16,10 @@ def feedback(value=None, **slots):
 def test_every_topic_answer_carries_thumbs_up_and_down_buttons(catalogue):
     messages, _ = run(ActionAnswerTopic(), tracker("sfi", {"code": "uk", "confidence": 0.95}))
     assert [b["payload"] for b in messages[0]["buttons"]] == ['/feedback{"feedback":"up"}', '/feedback{"feedback":"down"}']
-    assert [b["title"] for b in messages[0]["buttons"]] == [catalogue.interface("feedback_up", "uk"),
-                                                           catalogue.interface("feedback_down", "uk")]
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        catalogue.interface("feedback_up", "uk"),
+        catalogue.interface("feedback_down", "uk"),
+    ]
 
 
 def test_thumbs_up_is_stored_with_topic_and_language_and_thanked(catalogue):
@@ -70,8 +72,7 @@ def test_without_thumbs_down_nothing_is_kept_as_a_comment():
 
 
 def test_a_place_answer_is_a_text_then_a_venue_and_sets_the_place(catalogue):
-    tr = tracker("meeting_place", {"code": "ti", "confidence": 0.99},
-                 entities=[{"entity": "district", "value": "norrby"}])
+    tr = tracker("meeting_place", {"code": "ti", "confidence": 0.99}, entities=[{"entity": "district", "value": "norrby"}])
     messages, events = run(ActionMeetingPlace(), tr)
     assert "Norrbyhuset" in messages[0]["text"] and len(messages[0]["buttons"]) == 2
     assert messages[1]["custom"]["venue"]["name"] == "Norrbyhuset"

@@ -19,8 +19,15 @@ from rasa.shared.nlu.training_data.message import Message
 from valkommen.core.examples import by_language, read_examples
 from valkommen.core.language_choice import choose_reply_language
 from valkommen.core.languages import (
-    SCRIPTS, SELECTABLE_LANGUAGES, SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, RegistryError, language,
-    load_registry, parse_registry, registry,
+    SCRIPTS,
+    SELECTABLE_LANGUAGES,
+    SOURCE_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    RegistryError,
+    language,
+    load_registry,
+    parse_registry,
+    registry,
 )
 from valkommen.core.locales import load_catalogue
 from valkommen.core.place_lookup import language_script
@@ -78,8 +85,11 @@ def project_copy(tmp_path_factory) -> Path:
     (copy / "locales" / "zz.yml").write_text(yaml.safe_dump(locale, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (copy / "nlu_data" / "nlu" / "zz").mkdir()
     for topic in ZZ_TOPICS:
-        block = {"intent": topic, "metadata": {"language": "zz"},
-                 "examples": "".join(f"- {line}\n" for line in zz_examples(topic))}
+        block = {
+            "intent": topic,
+            "metadata": {"language": "zz"},
+            "examples": "".join(f"- {line}\n" for line in zz_examples(topic)),
+        }
         text = yaml.safe_dump({"version": "3.1", "nlu": [block]}, allow_unicode=True, sort_keys=False)
         (copy / "nlu_data" / "nlu" / "zz" / f"{topic}.yml").write_text(text, encoding="utf-8")
     return copy
@@ -125,8 +135,8 @@ def test_every_language_has_its_data_files_and_every_locale_a_language():
 
 
 def test_every_entry_names_what_the_tools_have():
-    from lingua import Language as LinguaLanguage
     import spacy
+    from lingua import Language as LinguaLanguage
 
     for entry in registry().languages:
         assert entry.script in SCRIPTS and entry.direction in ("ltr", "rtl")
@@ -142,21 +152,32 @@ def test_the_registry_gives_detection_its_candidates_and_the_other_tables():
     assert script_candidates(languages, "ethiopic") == ("ti",)
     assert spacy_code("bs") == "hr" and spacy_code("so") == "xx"
     assert [language_script(code) for code in ("fa", "ti", "uk", "bs", "sv-easy", "??")] == [
-        "arabic", "ethiopic", "cyrillic", "latin", "latin", "latin"]
+        "arabic",
+        "ethiopic",
+        "cyrillic",
+        "latin",
+        "latin",
+        "latin",
+    ]
 
 
 def test_a_bad_registry_is_refused_with_the_reason():
     good = {"code": "sv", "english_name": "Swedish", "name": "Svenska", "script": "latin", "direction": "ltr"}
     parse_registry({"source_language": "sv", "languages": [good]})
-    for change, reason in (({"script": "runic"}, "script"), ({"direction": "up"}, "direction"),
-                           ({"colour": "blue"}, "unknown fields"), ({"name": ""}, "name")):
+    for change, reason in (
+        ({"script": "runic"}, "script"),
+        ({"direction": "up"}, "direction"),
+        ({"colour": "blue"}, "unknown fields"),
+        ({"name": ""}, "name"),
+    ):
         with pytest.raises(RegistryError, match=reason):
             parse_registry({"source_language": "sv", "languages": [{**good, **change}]})
     with pytest.raises(RegistryError, match="source_language"):
         parse_registry({"source_language": "en", "languages": [good]})
     with pytest.raises(RegistryError, match="variant_of"):
-        parse_registry({"source_language": "sv", "languages": [good, {"code": "x", "english_name": "X", "name": "X",
-                                                                      "variant_of": "en"}]})
+        parse_registry(
+            {"source_language": "sv", "languages": [good, {"code": "x", "english_name": "X", "name": "X", "variant_of": "en"}]}
+        )
 
 
 def test_the_widget_has_no_language_table_of_its_own():

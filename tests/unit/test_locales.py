@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from valkommen.core.locales import LocaleError, load_catalogue
 from valkommen.core.languages import SELECTABLE_LANGUAGES
+from valkommen.core.locales import LocaleError, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def test_arabic_and_persian_are_right_to_left_and_the_rest_left_to_right(catalog
 
 
 def test_an_answer_ends_with_its_source_and_the_month_it_was_read(catalogue):
-    """"Uppgifter från boras.se, lästa 2026-11: <url>": where from and when read, no live check."""
+    """ "Uppgifter från boras.se, lästa 2026-11: <url>": where from and when read, no live check."""
     for code in catalogue.locales:
         for topic, meta in catalogue.topics.items():
             answer = catalogue.answer(topic, code)

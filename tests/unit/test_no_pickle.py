@@ -18,21 +18,34 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 
+from tests.unit.test_topic_model import EXAMPLES
 from valkommen.nlu import topic_model
 from valkommen.nlu.detection import NgramClassifier
 from valkommen.nlu.language_detector import LanguageDetector, load_ngram_classifier, save_ngram_classifier
 from valkommen.nlu.model_files import ModelFileError
 from valkommen.nlu.topic_classifier import TopicClassifier
 from valkommen.nlu.topic_model import TopicModel
-from tests.unit.test_topic_model import EXAMPLES
 
 LANGUAGE_EXAMPLES = [
-    ("hur söker jag förskola", "sv"), ("jag vill läsa svenska", "sv"), ("tack så mycket för hjälpen", "sv"),
-    ("how do I apply for preschool", "en"), ("I want to learn Swedish", "en"), ("thank you for the help", "en"),
-    ("sidee loo codsadaa dugsiga", "so"), ("waxaan rabaa inaan barto", "so"), ("mahadsanid caawimaada", "so"),
+    ("hur söker jag förskola", "sv"),
+    ("jag vill läsa svenska", "sv"),
+    ("tack så mycket för hjälpen", "sv"),
+    ("how do I apply for preschool", "en"),
+    ("I want to learn Swedish", "en"),
+    ("thank you for the help", "en"),
+    ("sidee loo codsadaa dugsiga", "so"),
+    ("waxaan rabaa inaan barto", "so"),
+    ("mahadsanid caawimaada", "so"),
 ]
-PROBES = ["min son behöver en plats på förskolan", "kurs i svenska, sfi", "FÖRSKOLA", "doctor", "xyz 123", "",
-          "vårdcentral " * 300]
+PROBES = [
+    "min son behöver en plats på förskolan",
+    "kurs i svenska, sfi",
+    "FÖRSKOLA",
+    "doctor",
+    "xyz 123",
+    "",
+    "vårdcentral " * 300,
+]
 
 
 class Marker:
@@ -88,8 +101,7 @@ def test_a_loaded_topic_model_keeps_the_fast_coefficient_layout(topic, tmp_path)
 
 def test_a_loaded_language_classifier_gives_the_same_probabilities(ngrams, tmp_path):
     save_ngram_classifier(ngrams, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ngram_language_classifier.json",
-                                                          "ngram_language_classifier.npz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ngram_language_classifier.json", "ngram_language_classifier.npz"]
     loaded = load_ngram_classifier(tmp_path)
     assert loaded.classes == ngrams.classes == ["en", "so", "sv"]
     for text in PROBES + [t for t, _ in LANGUAGE_EXAMPLES]:
@@ -123,8 +135,7 @@ COMPONENTS: Dict[str, Tuple[str, Callable]] = {
 }
 
 
-def _trained(kind: str, topic: TopicModel, ngrams: NgramClassifier, storage: LocalModelStorage,
-             resource: Resource) -> Path:
+def _trained(kind: str, topic: TopicModel, ngrams: NgramClassifier, storage: LocalModelStorage, resource: Resource) -> Path:
     with storage.write_to(resource) as directory:
         if kind == "topic":
             topic.save(directory)
@@ -161,6 +172,7 @@ def test_the_crafted_pickle_runs_code_when_unpickled(tmp_path):
 def _pickle_as(suffix: str) -> Callable[[Path, Path, str], None]:
     def write(directory: Path, marker: Path, name: str) -> None:
         (directory / f"{name}{suffix}").write_bytes(pickle.dumps(Marker(marker)))
+
     return write
 
 
@@ -217,15 +229,19 @@ def _edit_json(directory: Path, name: str, edit: Callable[[dict], None]) -> None
     path.write_text(json.dumps(meta), encoding="utf-8")
 
 
-@pytest.mark.parametrize("edit", [
-    lambda meta: meta.update(format="something else"),
-    lambda meta: meta.update(extra=1),
-    lambda meta: meta["features"]["chars"]["params"].update(analyzer="callable"),
-    lambda meta: meta["features"]["chars"]["params"].update(tokenizer="os.system"),
-    lambda meta: meta["features"]["words"]["vocabulary"].pop(),
-    lambda meta: meta.update(classes=meta["classes"][::-1]),
-    lambda meta: meta.update(scale="1.0"),
-], ids=["format", "extra key", "analyzer", "extra param", "vocabulary size", "class order", "scale type"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda meta: meta.update(format="something else"),
+        lambda meta: meta.update(extra=1),
+        lambda meta: meta["features"]["chars"]["params"].update(analyzer="callable"),
+        lambda meta: meta["features"]["chars"]["params"].update(tokenizer="os.system"),
+        lambda meta: meta["features"]["words"]["vocabulary"].pop(),
+        lambda meta: meta.update(classes=meta["classes"][::-1]),
+        lambda meta: meta.update(scale="1.0"),
+    ],
+    ids=["format", "extra key", "analyzer", "extra param", "vocabulary size", "class order", "scale type"],
+)
 def test_the_topic_model_refuses_json_that_is_not_what_it_wrote(edit, topic, tmp_path):
     topic.save(tmp_path)
     _edit_json(tmp_path, "topic_model", edit)
@@ -237,8 +253,11 @@ def test_the_topic_model_refuses_arrays_of_the_wrong_shape_or_kind(topic, tmp_pa
     topic.save(tmp_path)
     with np.load(tmp_path / "topic_model.npz", allow_pickle=False) as archive:
         arrays = {key: archive[key] for key in archive.files}
-    for key, broken in (("coef_t", arrays["coef_t"][:-1]), ("intercept", arrays["intercept"].astype(np.int64)),
-                        ("chars_idf", np.full_like(arrays["chars_idf"], np.nan))):
+    for key, broken in (
+        ("coef_t", arrays["coef_t"][:-1]),
+        ("intercept", arrays["intercept"].astype(np.int64)),
+        ("chars_idf", np.full_like(arrays["chars_idf"], np.nan)),
+    ):
         with (tmp_path / "topic_model.npz").open("wb") as file:
             np.savez(file, **{**arrays, key: broken})
         with pytest.raises(ModelFileError):

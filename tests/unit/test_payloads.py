@@ -7,7 +7,12 @@ import re
 import pytest
 
 from valkommen.server.payloads import (
-    MAX_TEXT_CHARS, UNREADABLE_LOCATION, clean_metadata, payload_problem, problem_status, typed_payload_problem,
+    MAX_TEXT_CHARS,
+    UNREADABLE_LOCATION,
+    clean_metadata,
+    payload_problem,
+    problem_status,
+    typed_payload_problem,
 )
 
 
@@ -63,8 +68,13 @@ def test_a_location_that_is_not_two_finite_coordinates_is_stored_as_unreadable(l
 
 def test_metadata_keeps_only_known_keys_and_labels():
     clean = clean_metadata(
-        {"channel": "<script>", "language": "ar-SY", "meeting_place": "$\\frac{a}{b}$", "extra": "x" * 100,
-         "location": {"lat": 57.72, "lon": 12.94}},
+        {
+            "channel": "<script>",
+            "language": "ar-SY",
+            "meeting_place": "$\\frac{a}{b}$",
+            "extra": "x" * 100,
+            "location": {"lat": 57.72, "lon": 12.94},
+        },
         place_ids={"norrby"},
     )
     assert clean == {"channel": "other", "language": "ar-SY", "location": {"lat": 57.72, "lon": 12.94}}
@@ -72,16 +82,33 @@ def test_metadata_keeps_only_known_keys_and_labels():
     assert clean_metadata("not a dict") == {}
 
 
-@pytest.mark.parametrize("text", ["/school", '/meeting_place{"district":"norrby"}', '/meeting_place{"postcode": "50430"}',
-                                  '/change_language{"language":"ar"}', " /greet "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/school",
+        '/meeting_place{"district":"norrby"}',
+        '/meeting_place{"postcode": "50430"}',
+        '/change_language{"language":"ar"}',
+        " /greet ",
+    ],
+)
 def test_payloads_our_buttons_send_are_accepted(text):
     assert typed_payload_problem(text, INTENTS, RULES) is None
 
 
-@pytest.mark.parametrize("text", [
-    '/meeting_place{"postcode": "<b>hacked</b> 99999"}', '/meeting_place{"district": "Atlantis"}',
-    '/change_language{"language":"xx"}', '/school{"postcode": "50430"}', "/unknown_intent", "/school@0.2",
-    '/meeting_place[{"entity": "postcode", "value": "x"}]', '/meeting_place{"postcode": 50430}', "/meeting_place{oops",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '/meeting_place{"postcode": "<b>hacked</b> 99999"}',
+        '/meeting_place{"district": "Atlantis"}',
+        '/change_language{"language":"xx"}',
+        '/school{"postcode": "50430"}',
+        "/unknown_intent",
+        "/school@0.2",
+        '/meeting_place[{"entity": "postcode", "value": "x"}]',
+        '/meeting_place{"postcode": 50430}',
+        "/meeting_place{oops",
+    ],
+)
 def test_payloads_no_button_sends_are_refused(text):
     assert typed_payload_problem(text, INTENTS, RULES) is not None

@@ -10,18 +10,34 @@ import pytest
 import yaml
 
 from valkommen.core.place_lookup import (
-    BAD_LOCATION, DISTRICT, NAMED, NEARBY, NEAREST, OUTSIDE, PAGE, POSTCODE_OUTSIDE, POSTCODE_UNKNOWN,
-    district_buttons, render, resolve,
+    BAD_LOCATION,
+    DISTRICT,
+    NAMED,
+    NEARBY,
+    NEAREST,
+    OUTSIDE,
+    PAGE,
+    POSTCODE_OUTSIDE,
+    POSTCODE_UNKNOWN,
+    district_buttons,
+    render,
+    resolve,
 )
-from valkommen.nlu.place_finder import build_place_nlp, find_places
 from valkommen.core.places import PlacesDataError, load_directory
+from valkommen.nlu.place_finder import build_place_nlp, find_places
 
 ROOT = Path(__file__).resolve().parents[2]
 
 #: "I live in {}" as people write it, per language.
 LIVE_IN = {
-    "sv": "Jag bor på {}", "en": "I live in {}", "ar": "أسكن في {}", "fa": "من در {} زندگی می‌کنم",
-    "so": "Waxaan ku noolahay {}", "ti": "ኣብ {} እየ ዝነብር", "uk": "Я живу в {}", "bs": "Živim u {}",
+    "sv": "Jag bor på {}",
+    "en": "I live in {}",
+    "ar": "أسكن في {}",
+    "fa": "من در {} زندگی می‌کنم",
+    "so": "Waxaan ku noolahay {}",
+    "ti": "ኣብ {} እየ ዝነብር",
+    "uk": "Я живу в {}",
+    "bs": "Živim u {}",
 }
 SCRIPT = {"ar": "arabic", "fa": "arabic", "ti": "ethiopic", "uk": "cyrillic"}
 SERVED = {"norrby": "norrby", "sjobo": "sjobo", "hassleholmen": "hassleholmen", "hulta": "hulta"}
@@ -43,7 +59,11 @@ def entities(nlp, text):
 
 def test_project_data_has_the_four_verified_meeting_places_without_addresses(directory):
     assert {p.id: p.name for p in directory.places} == {
-        "hassleholmen": "Hässlehuset", "norrby": "Norrbyhuset", "sjobo": "Mötesplats Sjöbo", "hulta": "Mötesplats Hulta"}
+        "hassleholmen": "Hässlehuset",
+        "norrby": "Norrbyhuset",
+        "sjobo": "Mötesplats Sjöbo",
+        "hulta": "Mötesplats Hulta",
+    }
     assert all(p.address is None and p.precision == "approximate" for p in directory.places)
 
 
@@ -62,12 +82,23 @@ def test_every_district_name_in_every_language_maps_to_the_right_place(directory
     assert checked > 200
 
 
-@pytest.mark.parametrize("text, district", [
-    ("på Hässle", "hassleholmen"), ("Jag bor i Norrbyn", "norrby"), ("Živim u Norrbyju", "norrby"),
-    ("живу в Сьобу", "sjobo"), ("Я з Хульті", "hulta"), ("أسكن بنوربي", "norrby"), ("ኣብ ሾቦ።", "sjobo"),
-    ("Waxaan ku noolahay Norrby-ga", "norrby"), ("NORRBY", "norrby"), ("hassleholmen", "hassleholmen"),
-    ("من در هسله‌هولمن زندگی می‌کنم", "hassleholmen"), ("Мешкаю в Гессльгольмені", "hassleholmen"),
-])
+@pytest.mark.parametrize(
+    "text, district",
+    [
+        ("på Hässle", "hassleholmen"),
+        ("Jag bor i Norrbyn", "norrby"),
+        ("Živim u Norrbyju", "norrby"),
+        ("живу в Сьобу", "sjobo"),
+        ("Я з Хульті", "hulta"),
+        ("أسكن بنوربي", "norrby"),
+        ("ኣብ ሾቦ።", "sjobo"),
+        ("Waxaan ku noolahay Norrby-ga", "norrby"),
+        ("NORRBY", "norrby"),
+        ("hassleholmen", "hassleholmen"),
+        ("من در هسله‌هولمن زندگی می‌کنم", "hassleholmen"),
+        ("Мешкаю в Гессльгольмені", "hassleholmen"),
+    ],
+)
 def test_inflected_and_unaccented_names_are_found(nlp, text, district):
     assert {"entity": "district", "value": district} in entities(nlp, text)
 
@@ -98,10 +129,20 @@ def test_a_location_outside_boras_gets_the_city_contact(directory, catalogue):
     assert "033-35 70 00" in reply.text and reply.text == catalogue.interface("place_outside", "so")
 
 
-@pytest.mark.parametrize("location", [
-    {"lat": math.nan, "lon": 12.9}, {"lat": "north", "lon": 12.9}, {"lat": 200, "lon": 12.9}, {"lat": 57.7},
-    "57.7,12.9", [57.7, 12.9], None, {"lat": True, "lon": 12.9}, {"lat": 57.7, "lon": math.inf},
-])
+@pytest.mark.parametrize(
+    "location",
+    [
+        {"lat": math.nan, "lon": 12.9},
+        {"lat": "north", "lon": 12.9},
+        {"lat": 200, "lon": 12.9},
+        {"lat": 57.7},
+        "57.7,12.9",
+        [57.7, 12.9],
+        None,
+        {"lat": True, "lon": 12.9},
+        {"lat": 57.7, "lon": math.inf},
+    ],
+)
 def test_malformed_locations_get_a_clear_answer_and_the_location_request(directory, catalogue, location):
     lookup = resolve(directory, {"location": location}, [])
     reply = render(catalogue, directory, "ar", lookup)
@@ -154,16 +195,26 @@ def _geojson(features):
 
 
 def _feature(pid, name, lat, lon, **props):
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"id": pid, "name": name, **props}}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"id": pid, "name": name, **props},
+    }
 
 
 def test_a_geojson_export_of_other_places_changes_the_answers(tmp_path, nlp, catalogue):
     path = tmp_path / "places.geojson"
-    path.write_text(json.dumps(_geojson([
-        _feature("viskafors", "Viskaforshuset", 57.6335, 12.8335, serves=["viskafors"], offers=["library"]),
-        _feature("fristad", "Fristadhuset", 57.8155, 12.9885, serves=["fristad", "norrby"], offers=["Läxhjälp"]),
-    ])), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            _geojson(
+                [
+                    _feature("viskafors", "Viskaforshuset", 57.6335, 12.8335, serves=["viskafors"], offers=["library"]),
+                    _feature("fristad", "Fristadhuset", 57.8155, 12.9885, serves=["fristad", "norrby"], offers=["Läxhjälp"]),
+                ]
+            )
+        ),
+        encoding="utf-8",
+    )
     other = load_directory(path)
     near_viskafors = resolve(other, {"location": {"lat": 57.64, "lon": 12.84}}, [])
     norrby = resolve(other, {}, entities(nlp, "I live in Norrby"))
@@ -172,13 +223,24 @@ def test_a_geojson_export_of_other_places_changes_the_answers(tmp_path, nlp, cat
     assert "Läxhjälp" in render(catalogue, other, "sv", norrby).text
 
 
-@pytest.mark.parametrize("broken, problem", [
-    ([_feature("a", "", 57.72, 12.94)], "missing name"),
-    ([_feature("a", "A", 59.33, 18.06)], "outside Borås"),
-    ([_feature("a", "A", 57.72, 12.94), _feature("a", "B", 57.73, 12.95)], "duplicate ids"),
-    ([{"type": "Feature", "geometry": {"type": "Point", "coordinates": ["x", 57.7]}, "properties": {"id": "a", "name": "A"}}],
-     "bad coordinates"),
-])
+@pytest.mark.parametrize(
+    "broken, problem",
+    [
+        ([_feature("a", "", 57.72, 12.94)], "missing name"),
+        ([_feature("a", "A", 59.33, 18.06)], "outside Borås"),
+        ([_feature("a", "A", 57.72, 12.94), _feature("a", "B", 57.73, 12.95)], "duplicate ids"),
+        (
+            [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": ["x", 57.7]},
+                    "properties": {"id": "a", "name": "A"},
+                }
+            ],
+            "bad coordinates",
+        ),
+    ],
+)
 def test_broken_geojson_is_refused_with_a_clear_error(tmp_path, broken, problem):
     path = tmp_path / "places.geojson"
     path.write_text(json.dumps(_geojson(broken)), encoding="utf-8")

@@ -26,7 +26,11 @@ def test_every_language_has_cases_of_every_kind():
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_urgent_messages_get_their_safety_topic(language):
-    wrong = [(case["text"], safety_topic(case["text"])) for case in CASES[language]["urgent"] if safety_topic(case["text"]) != case["topic"]]
+    wrong = [
+        (case["text"], safety_topic(case["text"]))
+        for case in CASES[language]["urgent"]
+        if safety_topic(case["text"]) != case["topic"]
+    ]
     assert wrong == []
 
 
@@ -67,8 +71,13 @@ def test_every_language_has_risk_words_and_phrases():
 
 
 def test_the_override_wins_over_the_fallback_and_other_topics():
-    message = Message(data={"text": "jag vill inte leva längre", "intent": {"name": "nlu_fallback", "confidence": 0.3},
-                            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "school", "confidence": 0.2}]})
+    message = Message(
+        data={
+            "text": "jag vill inte leva längre",
+            "intent": {"name": "nlu_fallback", "confidence": 0.3},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "school", "confidence": 0.2}],
+        }
+    )
     SafetyOverride().process([message])
     assert message.get("intent") == {"name": CRISIS_SUPPORT, "confidence": 1.0}
 
@@ -82,14 +91,21 @@ def test_a_fallback_with_a_risk_word_is_marked_and_others_are_not():
 
 
 def test_the_classifier_alone_cannot_make_an_everyday_phrase_a_crisis():
-    message = Message(data={"text": "jag är dödstrött, var finns närmaste café", "intent": {"name": CRISIS_SUPPORT, "confidence": 0.6},
-                            "intent_ranking": [{"name": CRISIS_SUPPORT, "confidence": 0.6}, {"name": "leisure", "confidence": 0.3}]})
+    message = Message(
+        data={
+            "text": "jag är dödstrött, var finns närmaste café",
+            "intent": {"name": CRISIS_SUPPORT, "confidence": 0.6},
+            "intent_ranking": [{"name": CRISIS_SUPPORT, "confidence": 0.6}, {"name": "leisure", "confidence": 0.3}],
+        }
+    )
     SafetyOverride().process([message])
     assert message.get("intent")["name"] == "leisure"
     assert CRISIS_SUPPORT not in [r["name"] for r in message.get("intent_ranking")]
 
 
 def test_a_crisis_phrase_beside_an_everyday_phrase_still_gets_the_crisis_answer():
-    message = Message(data={"text": "jag är dödstrött och vill inte leva längre", "intent": {"name": "leisure", "confidence": 0.6}})
+    message = Message(
+        data={"text": "jag är dödstrött och vill inte leva längre", "intent": {"name": "leisure", "confidence": 0.6}}
+    )
     SafetyOverride().process([message])
     assert message.get("intent")["name"] == CRISIS_SUPPORT

@@ -41,8 +41,17 @@ def test_every_field_has_a_description_and_says_what_a_value_must_be():
 
 
 def test_values_are_read_typed_and_empty_means_the_default():
-    config = load_settings({"RASA_PORT": "6000", "RETENTION_DAYS": " 7 ", "ACTION_TIMEOUT": "2.5", "BIND_HOST": "",
-                            "ALLOW_TEXT_IN_LOGS": "1", "RASA_TOKEN": "tok", "RASA_URL": "http://rasa:5005/"})
+    config = load_settings(
+        {
+            "RASA_PORT": "6000",
+            "RETENTION_DAYS": " 7 ",
+            "ACTION_TIMEOUT": "2.5",
+            "BIND_HOST": "",
+            "ALLOW_TEXT_IN_LOGS": "1",
+            "RASA_TOKEN": "tok",
+            "RASA_URL": "http://rasa:5005/",
+        }
+    )
     assert (config.rasa_port, config.retention_days, config.action_timeout) == (6000, 7, 2.5)
     assert config.bind_host == "127.0.0.1" and config.allow_text_in_logs
     assert config.reveal("rasa_token") == "tok" and config.rasa_url == "http://rasa:5005"
@@ -60,7 +69,11 @@ def test_values_are_read_typed_and_empty_means_the_default():
         ("ACTION_TIMEOUT", "-1", "ACTION_TIMEOUT: must be a number of seconds > 0, got '-1'"),
         ("RASA_URL", "localhost:5005", "RASA_URL: must be an http:// or https:// URL with a host, got 'localhost:5005'"),
         ("ACTION_ENDPOINT_URL", "http://", "ACTION_ENDPOINT_URL: must be an http:// or https:// URL with a host, got 'http://'"),
-        ("TELEGRAM_WEBHOOK_URL", "http://bot.example/t", "TELEGRAM_WEBHOOK_URL: must be an https:// URL with a host, got 'http://bot.example/t'"),
+        (
+            "TELEGRAM_WEBHOOK_URL",
+            "http://bot.example/t",
+            "TELEGRAM_WEBHOOK_URL: must be an https:// URL with a host, got 'http://bot.example/t'",
+        ),
         ("ALLOW_TEXT_IN_LOGS", "perhaps", "ALLOW_TEXT_IN_LOGS: must be 0 or 1, got 'perhaps'"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL: must be a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL), got 'loud'"),
     ],
@@ -155,15 +168,19 @@ def _run(args, **env):
 
 
 def test_the_rasa_server_launcher_refuses_a_bad_value_before_loading_rasa():
-    result, seconds = _run(["-m", "valkommen.server.rasa_server", "run", "--model", "/nonexistent/model.tar.gz", "--enable-api"],
-                           RETENTION_DAYS="abc")
+    result, seconds = _run(
+        ["-m", "valkommen.server.rasa_server", "run", "--model", "/nonexistent/model.tar.gz", "--enable-api"],
+        RETENTION_DAYS="abc",
+    )
     assert result.returncode == 2, result.stderr
     assert "error: RETENTION_DAYS: must be a whole number of days ≥ 1, got 'abc'" in result.stderr.splitlines()
     assert seconds < 20
     # Nothing of Rasa (or TensorFlow) is imported by then.
-    probe = ("import sys\nfrom valkommen.server import rasa_server\nsys.argv = ['x', 'run']\n"
-             "try:\n    rasa_server.main()\nexcept SystemExit as e:\n"
-             "    print(e.code, sorted({m.split('.')[0] for m in sys.modules} & {'rasa', 'tensorflow', 'sanic'}))\n")
+    probe = (
+        "import sys\nfrom valkommen.server import rasa_server\nsys.argv = ['x', 'run']\n"
+        "try:\n    rasa_server.main()\nexcept SystemExit as e:\n"
+        "    print(e.code, sorted({m.split('.')[0] for m in sys.modules} & {'rasa', 'tensorflow', 'sanic'}))\n"
+    )
     result, _ = _run(["-c", probe], MAX_SESSION_TURNS="1")
     assert result.stdout.strip() == "2 []", result.stdout + result.stderr
     assert "error: MAX_SESSION_TURNS: must be a whole number ≥ 2, got '1'" in result.stderr
@@ -194,7 +211,10 @@ def test_the_telegram_bot_names_a_missing_token():
 
 def test_no_runtime_module_reads_the_environment_itself():
     """Settings come from valkommen.core.settings; the exceptions are writes and the terminal's LANG."""
-    allowed = {("valkommen/server/action_server.py", 'os.environ["SANIC_HOST"] ='), ("valkommen/channels/terminal.py", 'os.environ.get("LANG")')}
+    allowed = {
+        ("valkommen/server/action_server.py", 'os.environ["SANIC_HOST"] ='),
+        ("valkommen/channels/terminal.py", 'os.environ.get("LANG")'),
+    }
     found = []
     for path in sorted((ROOT / "valkommen").rglob("*.py")) + sorted((ROOT / "actions").rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()

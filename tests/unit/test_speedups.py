@@ -20,18 +20,25 @@ def test_a_valid_action_reply_is_accepted():
     assert RemoteAction._validate_action_result(None, VALID_REPLY) is True
 
 
-@pytest.mark.parametrize("reply", [
-    {"events": "not a list"},
-    {"events": [{"event": "slot"}]},  # a slot event without its name
-    {"responses": "Hej"},
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"events": "not a list"},
+        {"events": [{"event": "slot"}]},  # a slot event without its name
+        {"responses": "Hej"},
+    ],
+)
 def test_a_malformed_action_reply_is_still_refused_with_rasas_hint(reply):
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         RemoteAction._validate_action_result(None, reply)
 
 
 def test_stored_events_are_read_back_as_the_same_classes():
-    for event in (UserUttered("hej", {"name": "greet", "confidence": 1.0}), SlotSet("language", "ar"), ActionExecuted("action_listen")):
+    for event in (
+        UserUttered("hej", {"name": "greet", "confidence": 1.0}),
+        SlotSet("language", "ar"),
+        ActionExecuted("action_listen"),
+    ):
         again = Event.from_parameters(event.as_dict())
         assert type(again) is type(event) and again == event
         assert type(Event.from_parameters(event.as_dict())) is type(event)  # the cached path

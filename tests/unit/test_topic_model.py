@@ -9,12 +9,27 @@ import pytest
 from valkommen.nlu.topic_model import TopicModel
 
 EXAMPLES = {
-    "preschool": ["hur söker jag förskola", "förskoleplats till min dotter", "när kan barnet börja på förskolan",
-                  "kö till förskola", "preschool place for my son"],
-    "sfi": ["jag vill läsa svenska på sfi", "anmälan till sfi", "svenska för invandrare kurs",
-            "var lär man sig svenska", "how do I start SFI"],
-    "healthcare": ["jag behöver en läkare", "vårdcentral nära mig", "ringa 1177 om mitt barn är sjukt",
-                   "tandläkare akut", "doctor appointment"],
+    "preschool": [
+        "hur söker jag förskola",
+        "förskoleplats till min dotter",
+        "när kan barnet börja på förskolan",
+        "kö till förskola",
+        "preschool place for my son",
+    ],
+    "sfi": [
+        "jag vill läsa svenska på sfi",
+        "anmälan till sfi",
+        "svenska för invandrare kurs",
+        "var lär man sig svenska",
+        "how do I start SFI",
+    ],
+    "healthcare": [
+        "jag behöver en läkare",
+        "vårdcentral nära mig",
+        "ringa 1177 om mitt barn är sjukt",
+        "tandläkare akut",
+        "doctor appointment",
+    ],
 }
 
 

@@ -112,7 +112,9 @@ def test_a_file_made_from_an_older_swedish_answer_is_refused(locales, tmp_path):
 def test_reviewed_entries_need_a_reviewer(locales, tmp_path):
     [path] = export(locales, tmp_path / "out", ["uk"])
     returned = tmp_path / "uk.po"
-    returned.write_text(reviewed_po(path).replace("Amina Translator <amina@example.org>", "FULL NAME <EMAIL@ADDRESS>"), encoding="utf-8")
+    returned.write_text(
+        reviewed_po(path).replace("Amina Translator <amina@example.org>", "FULL NAME <EMAIL@ADDRESS>"), encoding="utf-8"
+    )
     with pytest.raises(TranslationError, match="reviewer"):
         import_file(returned, locales)
 
@@ -121,7 +123,7 @@ def test_the_loader_reads_old_and_new_review_records(locales):
     path = locales / "en.yml"
     text = path.read_text(encoding="utf-8")
     first = text.index("    reviewed: false")
-    text = text[:first] + '    reviewed: {by: "A. Person", on: 2026-11-30}' + text[first + len("    reviewed: false"):]
+    text = text[:first] + '    reviewed: {by: "A. Person", on: 2026-11-30}' + text[first + len("    reviewed: false") :]
     path.write_text(text, encoding="utf-8")
     answers = load_catalogue(locales).locales["en"].answers
     assert answers["school"].reviewed and answers["school"].reviewed_by == "A. Person"

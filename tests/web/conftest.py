@@ -17,8 +17,13 @@ from tools.servers import OUTPUT, ROOT, Servers
 SHOTS = OUTPUT / "web"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -28,7 +33,17 @@ def demo_url(servers: Servers, web_origin: str) -> Iterator[str]:
     port = urlparse(web_origin).port
     OUTPUT.mkdir(exist_ok=True)
     log = open(OUTPUT / "web-demo.log", "wb")
-    args = [sys.executable, "-m", "valkommen.channels.web.serve", "--host", "127.0.0.1", "--port", str(port), "--rasa-url", servers.rasa_url]
+    args = [
+        sys.executable,
+        "-m",
+        "valkommen.channels.web.serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--rasa-url",
+        servers.rasa_url,
+    ]
     process = subprocess.Popen(args, cwd=ROOT, env=servers.env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

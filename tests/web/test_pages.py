@@ -9,8 +9,8 @@ from typing import Any, Dict, Tuple
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from valkommen.core.places import load_directory
 from valkommen.channels.web.serve import create_app
+from valkommen.core.places import load_directory
 
 RASA = "http://rasa.test:5005"
 

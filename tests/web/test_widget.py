@@ -9,10 +9,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from valkommen.core.places import load_places
 from bench.widget_measure import widget_sizes
-from tools.servers import ROOT
 from tests.web.helpers import ask, bot_count, bot_texts, open_widget, user_texts, wait_for_reply
+from valkommen.core.places import load_places
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -30,9 +29,14 @@ def test_rasa_allows_the_widget_origin_and_no_foreign_origin(servers, web_origin
     url = f"{servers.rasa_url}/webhooks/rest/webhook"
     own = httpx.post(url, json=body, headers={"Origin": web_origin}, timeout=60)
     foreign = httpx.post(url, json=body, headers={"Origin": "http://evil.example"}, timeout=60)
-    preflight = httpx.options(url, headers={
-        "Origin": "http://evil.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    preflight = httpx.options(
+        url,
+        headers={
+            "Origin": "http://evil.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert own.headers.get("access-control-allow-origin") == web_origin
     assert "access-control-allow-origin" not in foreign.headers
     assert "access-control-allow-origin" not in preflight.headers

@@ -10,8 +10,8 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
-from valkommen.core.locales import default_catalogue
 from valkommen.core.languages import normalise_language
+from valkommen.core.locales import default_catalogue
 from valkommen.core.reply_language import language_of
 from valkommen.core.settings import exit_on_error
 

@@ -10,7 +10,7 @@ another registry (a copy of the project in a test); the functions that use one t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Tuple
 
@@ -144,8 +144,19 @@ def _language(raw: object, index: int, bases: Mapping[str, Mapping[str, object]]
     if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
         raise RegistryError(f"languages[{index}] needs a code")
     code = raw["code"]
-    known = {"code", "english_name", "name", "script", "other_scripts", "direction", "spacy", "lingua",
-             "hints", "aliases", "variant_of"}
+    known = {
+        "code",
+        "english_name",
+        "name",
+        "script",
+        "other_scripts",
+        "direction",
+        "spacy",
+        "lingua",
+        "hints",
+        "aliases",
+        "variant_of",
+    }
     unknown = set(raw) - known
     if unknown:
         raise RegistryError(f"{code}: unknown fields {sorted(unknown)}")
@@ -215,7 +226,7 @@ def parse_registry(data: object, where: str = "languages.yml") -> Registry:
     return Registry(tuple(entries), source)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_registry(path: Optional[Path] = None) -> Registry:
     """The registry in ``path`` (default: ``languages.yml`` at the repository root), read once."""
     path = Path(path or DEFAULT_LANGUAGES_FILE)

@@ -6,9 +6,6 @@ It imports neither Rasa nor Telegram.
 
 from __future__ import annotations
 
-from valkommen.core.paths import ROOT
-from valkommen.core.settings import settings
-
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -20,6 +17,8 @@ from urllib.parse import urlparse
 import yaml
 
 from valkommen.core.languages import SOURCE_LANGUAGE, Language, Registry, registry
+from valkommen.core.paths import ROOT
+from valkommen.core.settings import settings
 
 DEFAULT_LOCALES_DIR = ROOT / "locales"
 TOPICS_FILE = "topics.yml"
@@ -188,7 +187,6 @@ class Catalogue:
             direction=user_locale.direction,
         )
 
-
     def source_line(self, meta: Topic, locale: Locale) -> str:
         """The footer: where the answer's information comes from and the month that source was
         read ("Uppgifter från boras.se, lästa 2026-11: <url>"), never a claim of a live check."""
@@ -254,9 +252,7 @@ def load_facts(directory: Path) -> Dict[str, Fact]:
                 read = entry["read"]
                 if not isinstance(read, dt.date):
                     read = dt.date.fromisoformat(str(read))
-                facts[name] = Fact(
-                    name, str(entry["value"]), str(entry["source"]), read, str(entry.get("what") or ""), where
-                )
+                facts[name] = Fact(name, str(entry["value"]), str(entry["source"]), read, str(entry.get("what") or ""), where)
             except (KeyError, TypeError, ValueError) as error:
                 raise LocaleError(f"fact {name!r} in {where}: {error}") from error
     return facts

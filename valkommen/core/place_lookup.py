@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from valkommen.core.geo import LocationError, parse_point, map_url
+from valkommen.core.geo import LocationError, map_url, parse_point
 from valkommen.core.languages import Registry, registry
 from valkommen.core.locales import Catalogue, LocaleError
 from valkommen.core.places import District, Place, PlaceDirectory
-
 
 
 def language_script(language: Optional[str], languages: Optional[Registry] = None) -> str:
@@ -24,10 +23,16 @@ def language_script(language: Optional[str], languages: Optional[Registry] = Non
     entry = (languages or registry()).get(language)
     return entry.script if entry else "latin"
 
+
 # Outcomes of resolve().
 NEAREST, DISTRICT, NEARBY, NAMED, PAGE = "nearest", "district", "nearby", "named", "page"
 ASK, OUTSIDE, BAD_LOCATION, POSTCODE_UNKNOWN, POSTCODE_OUTSIDE = (
-    "ask", "outside", "bad_location", "postcode_unknown", "postcode_outside")
+    "ask",
+    "outside",
+    "bad_location",
+    "postcode_unknown",
+    "postcode_outside",
+)
 FOUND = (NEAREST, DISTRICT, NEARBY, NAMED, PAGE)
 
 
@@ -90,7 +95,7 @@ def district_name(district: Optional[District], language: str, fallback: str = "
 
 
 def format_postcode(postcode: str) -> str:
-    """"50430" → "504 30"."""
+    """ "50430" → "504 30"."""
     return f"{postcode[:3]} {postcode[3:]}" if len(postcode) == 5 else postcode
 
 
@@ -123,16 +128,25 @@ def render(catalogue: Catalogue, directory: PlaceDirectory, language: str, looku
     say = lambda key, **values: catalogue.interface(key, language).format(**values)  # noqa: E731
     if lookup.outcome not in FOUND or lookup.place is None:
         postcode = format_postcode(lookup.postcode or "")
-        key = {OUTSIDE: "place_outside", BAD_LOCATION: "place_bad_location",
-               POSTCODE_UNKNOWN: "place_postcode_unknown", POSTCODE_OUTSIDE: "place_postcode_outside"}
+        key = {
+            OUTSIDE: "place_outside",
+            BAD_LOCATION: "place_bad_location",
+            POSTCODE_UNKNOWN: "place_postcode_unknown",
+            POSTCODE_OUTSIDE: "place_postcode_outside",
+        }
         text = say(key.get(lookup.outcome, "place_ask_location"), postcode=postcode)
         # An unrecognised postcode may still be in the municipality (its postcodes are not all
         # known): ask for the location or the area, as for a postcode without a district.
         return PlaceReply(text, ask_location=lookup.outcome != OUTSIDE)
     place = lookup.place
     place_district = district_name(directory.district(place.district), language, place.name)
-    heading_key = {NEAREST: "place_heading_nearest", DISTRICT: "place_heading_district",
-                   NEARBY: "place_heading_nearby", NAMED: "place_heading_district", PAGE: "place_heading_page"}
+    heading_key = {
+        NEAREST: "place_heading_nearest",
+        DISTRICT: "place_heading_district",
+        NEARBY: "place_heading_nearby",
+        NAMED: "place_heading_district",
+        PAGE: "place_heading_page",
+    }
     district = place_district if lookup.outcome in (NEAREST, NAMED, PAGE) else district_name(lookup.district, language)
     lines = [say(heading_key[lookup.outcome], name=place.name, district=district, place_district=place_district)]
     if place.offers:
@@ -154,6 +168,5 @@ def offer_label(catalogue: Catalogue, offer: str, language: str) -> str:
 def district_buttons(directory: PlaceDirectory, language: str) -> List[Dict[str, str]]:
     """One button per district; pressing it looks up that district's meeting place."""
     return [
-        {"title": district_name(d, language), "payload": f'/meeting_place{{"district":"{d.id}"}}'}
-        for d in directory.districts
+        {"title": district_name(d, language), "payload": f'/meeting_place{{"district":"{d.id}"}}'} for d in directory.districts
     ]

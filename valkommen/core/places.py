@@ -9,9 +9,6 @@ duplicate id stop the loader with a PlacesDataError naming the file and the entr
 
 from __future__ import annotations
 
-from valkommen.core.paths import ROOT
-from valkommen.core.settings import settings
-
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +18,8 @@ import yaml
 
 from valkommen.core.geo import Bounds, LocationError, Point, distance_km, parse_point
 from valkommen.core.languages import SCRIPTS
+from valkommen.core.paths import ROOT
+from valkommen.core.settings import settings
 
 DEFAULT_FILE = ROOT / "data" / "meeting_places.yml"
 PRECISIONS = ("exact", "approximate")
@@ -246,7 +245,9 @@ def _read(path: Path) -> dict:
     try:
         data = json.loads(text) if path.suffix.lower() in (".geojson", ".json") else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
-        raise PlacesDataError(f"{path}: not valid {'JSON' if path.suffix.lower() in ('.geojson', '.json') else 'YAML'} ({error})") from None
+        raise PlacesDataError(
+            f"{path}: not valid {'JSON' if path.suffix.lower() in ('.geojson', '.json') else 'YAML'} ({error})"
+        ) from None
     if not isinstance(data, dict):
         raise PlacesDataError(f"{path}: the file must hold a mapping")
     return data
@@ -296,5 +297,11 @@ def place_names(places: Sequence[Place]) -> Dict[str, str]:
 
 
 __all__ = [
-    "Place", "District", "PlaceDirectory", "PlacesDataError", "load_directory", "load_places", "place_names",
+    "Place",
+    "District",
+    "PlaceDirectory",
+    "PlacesDataError",
+    "load_directory",
+    "load_places",
+    "place_names",
 ]

@@ -6,9 +6,6 @@ The key is ``PSEUDONYM_KEY`` from the environment; when it is unset, a random ke
 
 from __future__ import annotations
 
-from valkommen.core.paths import ROOT
-from valkommen.core.settings import settings
-
 import hashlib
 import hmac
 import os
@@ -16,6 +13,9 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Union
+
+from valkommen.core.paths import ROOT
+from valkommen.core.settings import settings
 
 DEFAULT_KEY_FILE = ROOT / "var" / "pseudonym.key"
 
@@ -52,5 +52,5 @@ def pseudonymous_id(platform: str, user_id: Union[str, int]) -> str:
     """
     config = settings()
     key = pseudonym_key(config.reveal("pseudonym_key"), str(config.pseudonym_key_file))
-    message = f"{platform}:{user_id}".encode("utf-8")
+    message = f"{platform}:{user_id}".encode()
     return f"{platform}-{hmac.new(key, message, hashlib.sha256).hexdigest()[:32]}"

@@ -79,107 +79,208 @@ class Settings(BaseSettings):
 
     # -- Servers ---------------------------------------------------------------------------------
     bind_host: str = _setting(
-        "127.0.0.1", "Interface the servers listen on (0.0.0.0 serves other hosts; the Rasa server then needs RASA_TOKEN).",
-        "a host name or IP address", "Servers", min_length=1)
+        "127.0.0.1",
+        "Interface the servers listen on (0.0.0.0 serves other hosts; the Rasa server then needs RASA_TOKEN).",
+        "a host name or IP address",
+        "Servers",
+        min_length=1,
+    )
     rasa_port: int = _setting(5005, "Port of the Rasa server (REST channel, HTTP API).", PORT, "Servers", ge=1, le=65535)
     action_port: int = _setting(5055, "Port of the action server.", PORT, "Servers", ge=1, le=65535)
     action_endpoint_url: Optional[str] = _setting(
-        None, "Where Rasa calls the action server (endpoints.yml).", HTTP_URL, "Servers",
-        shown="http://localhost:$ACTION_PORT/webhook")
+        None,
+        "Where Rasa calls the action server (endpoints.yml).",
+        HTTP_URL,
+        "Servers",
+        shown="http://localhost:$ACTION_PORT/webhook",
+    )
     rasa_url: Optional[str] = _setting(
-        None, "Where the channels (Telegram, widget pages, terminal chat) and the report reach the Rasa server.",
-        HTTP_URL, "Servers", shown="http://localhost:$RASA_PORT")
+        None,
+        "Where the channels (Telegram, widget pages, terminal chat) and the report reach the Rasa server.",
+        HTTP_URL,
+        "Servers",
+        shown="http://localhost:$RASA_PORT",
+    )
     model_path: Path = _setting(ROOT / "models" / "valkommen.tar.gz", "The trained model.", "a file path", "Servers")
     action_timeout: float = _setting(
-        10.0, "Seconds a custom action may take before the user gets \"temporarily unavailable\".",
-        "a number of seconds > 0", "Servers", gt=0)
+        10.0,
+        'Seconds a custom action may take before the user gets "temporarily unavailable".',
+        "a number of seconds > 0",
+        "Servers",
+        gt=0,
+    )
     store_wait_seconds: float = _setting(
-        15.0, "Seconds the Rasa server waits at start for its tracker/lock store, then exits with an error.",
-        "a number of seconds ≥ 0", "Servers", ge=0)
+        15.0,
+        "Seconds the Rasa server waits at start for its tracker/lock store, then exits with an error.",
+        "a number of seconds ≥ 0",
+        "Servers",
+        ge=0,
+    )
     max_session_turns: int = _setting(
-        20, "User messages in one session before the next message starts a new one (keeps the cost per message flat).",
-        "a whole number ≥ 2", "Servers", ge=2)
+        20,
+        "User messages in one session before the next message starts a new one (keeps the cost per message flat).",
+        "a whole number ≥ 2",
+        "Servers",
+        ge=2,
+    )
     # -- Tracker store ---------------------------------------------------------------------------
     tracker_dialect: str = _setting(
-        "sqlite", "Tracker store SQL dialect (postgresql in production).", "a SQL dialect name", "Tracker store", min_length=1)
+        "sqlite", "Tracker store SQL dialect (postgresql in production).", "a SQL dialect name", "Tracker store", min_length=1
+    )
     tracker_store_url: str = _setting(
         f"sqlite:///{ROOT / 'var' / 'tracker.db'}",
         "Tracker store database URL; production: postgresql://user:password@host:5432/valkommen.",
-        "a database URL or host[:port]", "Tracker store", min_length=1)
+        "a database URL or host[:port]",
+        "Tracker store",
+        min_length=1,
+    )
     tracker_db: str = _setting(
-        "valkommen", "Database name, used only when TRACKER_STORE_URL is a host without a scheme.",
-        "a database name", "Tracker store", min_length=1)
+        "valkommen",
+        "Database name, used only when TRACKER_STORE_URL is a host without a scheme.",
+        "a database name",
+        "Tracker store",
+        min_length=1,
+    )
     redis_host: str = _setting(
-        "localhost", "Scale-out only (deploy/endpoints.scaleout.yml): host of the Redis lock store.",
-        "a host name or IP address", "Tracker store", min_length=1)
+        "localhost",
+        "Scale-out only (deploy/endpoints.scaleout.yml): host of the Redis lock store.",
+        "a host name or IP address",
+        "Tracker store",
+        min_length=1,
+    )
     redis_port: int = _setting(6379, "Scale-out only: port of the Redis lock store.", PORT, "Tracker store", ge=1, le=65535)
-    redis_db: int = _setting(1, "Scale-out only: Redis database number of the lock store.", "a whole number ≥ 0", "Tracker store", ge=0)
+    redis_db: int = _setting(
+        1, "Scale-out only: Redis database number of the lock store.", "a whole number ≥ 0", "Tracker store", ge=0
+    )
     redis_password: Optional[SecretStr] = _setting(
-        None, "Scale-out only: password of the Redis lock store (a secret: set it in the environment).",
-        "a password", "Tracker store")
+        None,
+        "Scale-out only: password of the Redis lock store (a secret: set it in the environment).",
+        "a password",
+        "Tracker store",
+    )
     # -- Privacy ---------------------------------------------------------------------------------
     rasa_token: Optional[SecretStr] = _setting(
-        None, "Token of Rasa's private HTTP routes (/model/parse, trackers, forget-me); a secret, no default.",
-        "a token", "Privacy")
+        None,
+        "Token of Rasa's private HTTP routes (/model/parse, trackers, forget-me); a secret, no default.",
+        "a token",
+        "Privacy",
+    )
     action_server_token: Optional[SecretStr] = _setting(
-        None, "Shared secret Rasa sends to the action server; the action server refuses to start without it.",
-        "a token", "Privacy")
+        None,
+        "Shared secret Rasa sends to the action server; the action server refuses to start without it.",
+        "a token",
+        "Privacy",
+    )
     retention_days: int = _setting(
-        21, "Tracker events older than this many days are deleted (Rasa server: at start and daily; make retention).",
-        "a whole number of days ≥ 1", "Privacy", ge=1)
+        21,
+        "Tracker events older than this many days are deleted (Rasa server: at start and daily; make retention).",
+        "a whole number of days ≥ 1",
+        "Privacy",
+        ge=1,
+    )
     pseudonym_key: Optional[SecretStr] = _setting(
-        None, "Key of the pseudonymous sender ids (a secret; default: the key in PSEUDONYM_KEY_FILE).", "a key", "Privacy")
+        None, "Key of the pseudonymous sender ids (a secret; default: the key in PSEUDONYM_KEY_FILE).", "a key", "Privacy"
+    )
     pseudonym_key_file: Path = _setting(
-        ROOT / "var" / "pseudonym.key", "File holding the pseudonym key when PSEUDONYM_KEY is unset (made, mode 0600, on first use).",
-        "a file path", "Privacy")
+        ROOT / "var" / "pseudonym.key",
+        "File holding the pseudonym key when PSEUDONYM_KEY is unset (made, mode 0600, on first use).",
+        "a file path",
+        "Privacy",
+    )
     allow_text_in_logs: bool = _setting(
-        False, "1 lets the servers log at debug level, which writes users' messages to the log (development machines only).",
-        "0 or 1", "Privacy")
+        False,
+        "1 lets the servers log at debug level, which writes users' messages to the log (development machines only).",
+        "0 or 1",
+        "Privacy",
+    )
     log_level: Optional[str] = _setting(
-        None, "Log level of Rasa and rasa-sdk (DEBUG is refused unless ALLOW_TEXT_IN_LOGS=1).",
-        "a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)", "Privacy", regex=r"(?i)^(debug|info|warn|warning|error|critical)$")
+        None,
+        "Log level of Rasa and rasa-sdk (DEBUG is refused unless ALLOW_TEXT_IN_LOGS=1).",
+        "a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)",
+        "Privacy",
+        regex=r"(?i)^(debug|info|warn|warning|error|critical)$",
+    )
     log_level_libraries: Optional[str] = _setting(
-        None, "Log level of the libraries under Rasa (DEBUG is refused unless ALLOW_TEXT_IN_LOGS=1).",
-        "a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)", "Privacy", regex=r"(?i)^(debug|info|warn|warning|error|critical)$")
+        None,
+        "Log level of the libraries under Rasa (DEBUG is refused unless ALLOW_TEXT_IN_LOGS=1).",
+        "a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)",
+        "Privacy",
+        regex=r"(?i)^(debug|info|warn|warning|error|critical)$",
+    )
     # -- Content and report ----------------------------------------------------------------------
     locales_dir: Path = _setting(ROOT / "locales", "Where the locale files are.", "a folder path", "Content and report")
     places_file: Path = _setting(
-        ROOT / "data" / "meeting_places.yml", "The meeting places: the project's YAML or the city's GeoJSON export.",
-        "a file path", "Content and report")
+        ROOT / "data" / "meeting_places.yml",
+        "The meeting places: the project's YAML or the city's GeoJSON export.",
+        "a file path",
+        "Content and report",
+    )
     districts_file: Path = _setting(
-        ROOT / "data" / "meeting_places.yml", "District names and centres, when PLACES_FILE is a GeoJSON.",
-        "a file path", "Content and report")
+        ROOT / "data" / "meeting_places.yml",
+        "District names and centres, when PLACES_FILE is a GeoJSON.",
+        "a file path",
+        "Content and report",
+    )
     content_max_age_days: int = _setting(
-        365, "make content-check lists facts checked longer ago than this many days.", "a whole number of days ≥ 1",
-        "Content and report", ge=1)
+        365,
+        "make content-check lists facts checked longer ago than this many days.",
+        "a whole number of days ≥ 1",
+        "Content and report",
+        ge=1,
+    )
     stats_min_group: int = _setting(
-        5, "make report: the smallest group of people shown.", "a whole number ≥ 1", "Content and report", ge=1)
+        5, "make report: the smallest group of people shown.", "a whole number ≥ 1", "Content and report", ge=1
+    )
     # -- Web widget ------------------------------------------------------------------------------
     web_host: str = _setting(
-        "localhost", "Interface of the widget's demo pages (make web; make run passes BIND_HOST).",
-        "a host name or IP address", "Web widget", min_length=1)
+        "localhost",
+        "Interface of the widget's demo pages (make web; make run passes BIND_HOST).",
+        "a host name or IP address",
+        "Web widget",
+        min_length=1,
+    )
     web_port: int = _setting(8080, "Port of the widget's demo meeting-place pages.", PORT, "Web widget", ge=1, le=65535)
     web_origins: Optional[str] = _setting(
-        None, "Web origins (space- or comma-separated) whose pages may call the Rasa server from a browser (CORS).",
-        "http(s):// origins separated by spaces or commas", "Web widget", shown="http://localhost:$WEB_PORT")
+        None,
+        "Web origins (space- or comma-separated) whose pages may call the Rasa server from a browser (CORS).",
+        "http(s):// origins separated by spaces or commas",
+        "Web widget",
+        shown="http://localhost:$WEB_PORT",
+    )
     # -- Telegram --------------------------------------------------------------------------------
     telegram_bot_token: Optional[SecretStr] = _setting(
-        None, "The bot's token from @BotFather; the bot starts only when it is set (a secret, no default).",
-        "a bot token", "Telegram")
+        None,
+        "The bot's token from @BotFather; the bot starts only when it is set (a secret, no default).",
+        "a bot token",
+        "Telegram",
+    )
     telegram_api_url: str = _setting(
-        "https://api.telegram.org/bot", "Bot API base URL (the token is appended).", HTTP_URL, "Telegram")
+        "https://api.telegram.org/bot", "Bot API base URL (the token is appended).", HTTP_URL, "Telegram"
+    )
     telegram_webhook_url: Optional[str] = _setting(
-        None, "Webhook mode when set (long polling otherwise): the public HTTPS URL Telegram posts updates to.",
-        "an https:// URL with a host", "Telegram")
+        None,
+        "Webhook mode when set (long polling otherwise): the public HTTPS URL Telegram posts updates to.",
+        "an https:// URL with a host",
+        "Telegram",
+    )
     telegram_webhook_listen: str = _setting(
-        "127.0.0.1", "Interface of the bot's webhook server (behind the TLS proxy).", "a host name or IP address",
-        "Telegram", min_length=1)
+        "127.0.0.1",
+        "Interface of the bot's webhook server (behind the TLS proxy).",
+        "a host name or IP address",
+        "Telegram",
+        min_length=1,
+    )
     telegram_webhook_port: int = _setting(8443, "Port of the bot's webhook server.", PORT, "Telegram", ge=1, le=65535)
-    telegram_rate_limit: int = _setting(20, "Messages per user per minute the bot passes on.", "a whole number ≥ 1", "Telegram", ge=1)
+    telegram_rate_limit: int = _setting(
+        20, "Messages per user per minute the bot passes on.", "a whole number ≥ 1", "Telegram", ge=1
+    )
     # -- Install ---------------------------------------------------------------------------------
     python310: Optional[str] = _setting(
-        None, "Python 3.10 interpreter make install builds the virtual environment with (default: found automatically).",
-        "a file path", "Install")
+        None,
+        "Python 3.10 interpreter make install builds the virtual environment with (default: found automatically).",
+        "a file path",
+        "Install",
+    )
 
     class Config:
         validate_all = True

@@ -196,8 +196,7 @@ class LinguaScorer:
         if self._names is None:
             from lingua import Language as LinguaLanguage
 
-            self._names = {name: code for name, code in lingua_names(self._registry).items()
-                           if hasattr(LinguaLanguage, name)}
+            self._names = {name: code for name, code in lingua_names(self._registry).items() if hasattr(LinguaLanguage, name)}
         return self._names
 
     def knows(self, code: str) -> bool:
@@ -205,7 +204,8 @@ class LinguaScorer:
         return code in self.names.values()
 
     def _build(self):  # noqa: ANN202 - lingua's own type
-        from lingua import Language as LinguaLanguage, LanguageDetectorBuilder
+        from lingua import Language as LinguaLanguage
+        from lingua import LanguageDetectorBuilder
 
         languages = [getattr(LinguaLanguage, name) for name in self.names]
         return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
@@ -267,8 +267,11 @@ class LanguageIdentifier:
         ``sample`` has one of its distinctive letters of that script (Serbian Cyrillic ђ ћ џ љ њ ј);
         otherwise the languages whose main script it is.
         """
-        lettered = tuple(code for code in self.languages.also_written_in(script)
-                         if set(hint_letters(self.languages[code], script)).intersection(sample.lower()))
+        lettered = tuple(
+            code
+            for code in self.languages.also_written_in(script)
+            if set(hint_letters(self.languages[code], script)).intersection(sample.lower())
+        )
         return lettered or self.languages.written_in(script) or self.languages.also_written_in(script)
 
     def _lingua_with_hints(self, sample: str, candidates: Sequence[str], script: str) -> Dict[str, float]:
@@ -276,8 +279,7 @@ class LanguageIdentifier:
         (and lingua's values make room for it)."""
         assert self.lingua is not None
         probabilities = self.lingua.probabilities(sample)
-        shares = {code: hint_share(sample, self.languages[code], script)
-                  for code in candidates if not self.lingua.knows(code)}
+        shares = {code: hint_share(sample, self.languages[code], script) for code in candidates if not self.lingua.knows(code)}
         top = max(shares.values(), default=0.0)
         if top <= 0.0:
             return probabilities
@@ -292,8 +294,8 @@ class LanguageIdentifier:
         if self.lingua is not None:
             signals.append((self.lingua_weight, self._lingua_with_hints(sample, candidates, script)))
         if not signals:
-            return {code: 1.0 for code in candidates}
-        scores = {code: 1e-6 for code in candidates}
+            return dict.fromkeys(candidates, 1.0)
+        scores = dict.fromkeys(candidates, 1e-06)
         weight_sum = sum(weight for weight, _ in signals)
         for weight, probabilities in signals:
             subtotal = sum(probabilities.get(code, 0.0) for code in candidates) or 1.0

@@ -38,8 +38,14 @@ def save_ngram_classifier(ngrams: NgramClassifier, directory: Path) -> None:
     """Stores a trained ``NgramClassifier`` in ``directory`` as JSON and arrays; no pickle."""
     vectorizer, regression = (step for _, step in ngrams._pipeline.steps)  # noqa: SLF001
     vectorizer_meta, idf = model_files.vectorizer_state(vectorizer)
-    meta = {"format": FORMAT, "version": FORMAT_VERSION, "classes": [str(c) for c in regression.classes_],
-            "multi_class": regression.multi_class, "solver": regression.solver, "features": vectorizer_meta}
+    meta = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "classes": [str(c) for c in regression.classes_],
+        "multi_class": regression.multi_class,
+        "solver": regression.solver,
+        "features": vectorizer_meta,
+    }
     arrays = {"idf": idf, **model_files.linear_arrays(regression.coef_, regression.intercept_)}
     model_files.save(directory, FILE_NAME, meta, arrays)
 
@@ -56,10 +62,12 @@ def load_ngram_classifier(directory: Path) -> NgramClassifier:
     expected = {"idf": ("f", 1), "coef_t": ("f", 2), "intercept": ("f", 1)}
     meta, arrays = model_files.load(directory, FILE_NAME, FORMAT, FORMAT_VERSION, expected)
     where = str(model_files.model_paths(directory, FILE_NAME)[0])
-    model_files.require(set(meta) == {"format", "version", "classes", "multi_class", "solver", "features"},
-                        where, "unexpected keys")
-    model_files.require(meta["multi_class"] in _MULTI_CLASS and meta["solver"] in _SOLVERS, where,
-                        "unknown multi_class or solver")
+    model_files.require(
+        set(meta) == {"format", "version", "classes", "multi_class", "solver", "features"}, where, "unexpected keys"
+    )
+    model_files.require(
+        meta["multi_class"] in _MULTI_CLASS and meta["solver"] in _SOLVERS, where, "unknown multi_class or solver"
+    )
     try:
         vectorizer = model_files.vectorizer_from_state(meta["features"], arrays["idf"], where)
         classes = model_files.class_names(meta["classes"], where)
@@ -95,9 +103,7 @@ def message_hint(message: Message) -> Optional[str]:
     return None
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
 class LanguageDetector(GraphComponent):
     """Detects the message language (one of the languages of ``languages.yml``)."""
 

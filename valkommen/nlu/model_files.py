@@ -46,8 +46,15 @@ _ANALYZERS = ("word", "char", "char_wb")
 _NORMS = ("l1", "l2", None)
 _FLOAT_DTYPES = ("float32", "float64")
 #: Parameters whose non-default values would be code or would not survive as data.
-_MUST_BE_DEFAULT = {"input": "content", "preprocessor": None, "tokenizer": None, "stop_words": None,
-                    "vocabulary": None, "encoding": "utf-8", "decode_error": "strict"}
+_MUST_BE_DEFAULT = {
+    "input": "content",
+    "preprocessor": None,
+    "tokenizer": None,
+    "stop_words": None,
+    "vocabulary": None,
+    "encoding": "utf-8",
+    "decode_error": "strict",
+}
 
 
 class ModelFileError(Exception):
@@ -63,16 +70,19 @@ def save(directory: Path, name: str, meta: Mapping[str, Any], arrays: Mapping[st
     """Writes ``meta`` as JSON and ``arrays`` (numbers only) as an uncompressed ``.npz``."""
     for key, array in arrays.items():
         if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
-            raise TypeError(f"{name}: array {key!r} must be a numeric NumPy array, got {type(array).__name__}"
-                            f"{'' if not isinstance(array, np.ndarray) else ' of ' + str(array.dtype)}")
+            raise TypeError(
+                f"{name}: array {key!r} must be a numeric NumPy array, got {type(array).__name__}"
+                f"{'' if not isinstance(array, np.ndarray) else ' of ' + str(array.dtype)}"
+            )
     json_path, arrays_path = model_paths(directory, name)
     json_path.write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     with arrays_path.open("wb") as file:  # a file object: np.savez appends nothing to the name
         np.savez(file, **arrays)
 
 
-def load(directory: Path, name: str, format_name: str, version: int,
-         arrays: Mapping[str, Tuple[str, int]]) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
+def load(
+    directory: Path, name: str, format_name: str, version: int, arrays: Mapping[str, Tuple[str, int]]
+) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
     """The JSON object and the arrays of the model ``name``, checked.
 
     ``arrays`` maps each expected array to its dtype kinds ("f" float, "i" integer...) and number
@@ -87,12 +97,15 @@ def load(directory: Path, name: str, format_name: str, version: int,
         if found:
             raise ModelFileError(
                 f"{found[0]}: a pickled model part of an earlier version; pickle is not loaded "
-                f"(it could run code). Train the model again with this version.")
+                f"(it could run code). Train the model again with this version."
+            )
         raise FileNotFoundError(f"No {json_path.name} / {arrays_path.name} in {directory}")
     meta = _load_json(json_path)
     if meta.get("format") != format_name or meta.get("version") != version:
-        raise ModelFileError(f"{json_path}: expected format {format_name!r} version {version}, "
-                             f"found {meta.get('format')!r} version {meta.get('version')!r}")
+        raise ModelFileError(
+            f"{json_path}: expected format {format_name!r} version {version}, "
+            f"found {meta.get('format')!r} version {meta.get('version')!r}"
+        )
     return meta, _load_arrays(arrays_path, arrays)
 
 
@@ -126,8 +139,9 @@ def _load_arrays(path: Path, expected: Mapping[str, Tuple[str, int]]) -> Dict[st
     for key, (kinds, ndim) in expected.items():
         array = arrays[key]
         if array.dtype.kind not in kinds or array.ndim != ndim:
-            raise ModelFileError(f"{path}: array {key!r} is {array.dtype} with {array.ndim} dimensions, "
-                                 f"expected kind {kinds!r} with {ndim}")
+            raise ModelFileError(
+                f"{path}: array {key!r} is {array.dtype} with {array.ndim} dimensions, expected kind {kinds!r} with {ndim}"
+            )
         if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
             raise ModelFileError(f"{path}: array {key!r} holds NaN or infinite values")
     return arrays
@@ -141,8 +155,7 @@ def require(condition: bool, where: str, message: str) -> None:
 
 def string_list(value: Any, where: str, what: str, unique: bool = True) -> List[str]:
     """``value`` checked to be a list of strings (distinct unless ``unique`` is False)."""
-    require(isinstance(value, list) and all(isinstance(item, str) for item in value), where,
-            f"{what} must be a list of strings")
+    require(isinstance(value, list) and all(isinstance(item, str) for item in value), where, f"{what} must be a list of strings")
     if unique:
         require(len(set(value)) == len(value), where, f"{what} has duplicates")
     return value
@@ -171,24 +184,36 @@ def vectorizer_state(vectorizer: TfidfVectorizer) -> Tuple[Dict[str, Any], np.nd
 
 def vectorizer_from_state(state: Any, idf: np.ndarray, where: str) -> TfidfVectorizer:
     """The ``TfidfVectorizer`` that ``vectorizer_state`` described, ready to ``transform``."""
-    require(isinstance(state, dict) and set(state) == {"params", "vocabulary"}, where,
-            "a vectoriser needs exactly 'params' and 'vocabulary'")
+    require(
+        isinstance(state, dict) and set(state) == {"params", "vocabulary"},
+        where,
+        "a vectoriser needs exactly 'params' and 'vocabulary'",
+    )
     params = state["params"]
-    require(isinstance(params, dict) and set(params) == set(VECTORIZER_PARAMS), where,
-            f"vectoriser params must be exactly {sorted(VECTORIZER_PARAMS)}")
+    require(
+        isinstance(params, dict) and set(params) == set(VECTORIZER_PARAMS),
+        where,
+        f"vectoriser params must be exactly {sorted(VECTORIZER_PARAMS)}",
+    )
     for key, types in VECTORIZER_PARAMS.items():
         require(type(params[key]) in types, where, f"vectoriser param {key!r} has the wrong type")
     low_high = params["ngram_range"]
-    require(len(low_high) == 2 and all(type(n) is int for n in low_high) and 1 <= low_high[0] <= low_high[1] <= 10,
-            where, "ngram_range must be two integers 1 <= low <= high <= 10")
+    require(
+        len(low_high) == 2 and all(type(n) is int for n in low_high) and 1 <= low_high[0] <= low_high[1] <= 10,
+        where,
+        "ngram_range must be two integers 1 <= low <= high <= 10",
+    )
     require(params["analyzer"] in _ANALYZERS, where, f"analyzer must be one of {_ANALYZERS}")
     require(params["norm"] in _NORMS, where, f"norm must be one of {_NORMS}")
     require(params["strip_accents"] in ("ascii", "unicode", None), where, "unknown strip_accents")
     require(params["dtype"] in _FLOAT_DTYPES, where, f"dtype must be one of {_FLOAT_DTYPES}")
     require(params["use_idf"], where, "only idf-weighted vectorisers are stored")
     vocabulary = string_list(state["vocabulary"], where, "vocabulary")
-    require(len(vocabulary) > 0 and idf.shape == (len(vocabulary),), where,
-            f"idf has shape {idf.shape}, the vocabulary {len(vocabulary)} terms")
+    require(
+        len(vocabulary) > 0 and idf.shape == (len(vocabulary),),
+        where,
+        f"idf has shape {idf.shape}, the vocabulary {len(vocabulary)} terms",
+    )
     dtype = np.dtype(params["dtype"])
     require(idf.dtype == dtype, where, f"idf is {idf.dtype}, the vectoriser {dtype}")
     vectorizer = TfidfVectorizer(**{**params, "ngram_range": tuple(low_high), "dtype": dtype.type})
@@ -218,17 +243,19 @@ def _same_idf_dtype(vectorizer: TfidfVectorizer, dtype: np.dtype) -> None:
 
 def linear_arrays(coef: np.ndarray, intercept: Any, prefix: str = "") -> Dict[str, np.ndarray]:
     """The coefficients (stored transposed: features × classes, as the hot path reads them)."""
-    return {f"{prefix}coef_t": np.ascontiguousarray(np.asarray(coef).T),
-            f"{prefix}intercept": np.atleast_1d(np.asarray(intercept))}
+    return {
+        f"{prefix}coef_t": np.ascontiguousarray(np.asarray(coef).T),
+        f"{prefix}intercept": np.atleast_1d(np.asarray(intercept)),
+    }
 
 
-def linear_from_arrays(arrays: Mapping[str, np.ndarray], n_features: int, n_classes: int, where: str,
-                       prefix: str = "") -> Tuple[np.ndarray, np.ndarray]:
+def linear_from_arrays(
+    arrays: Mapping[str, np.ndarray], n_features: int, n_classes: int, where: str, prefix: str = ""
+) -> Tuple[np.ndarray, np.ndarray]:
     """``coef_`` (a transposed view of the stored contiguous matrix) and ``intercept_``, checked."""
     coef_t, intercept = arrays[f"{prefix}coef_t"], arrays[f"{prefix}intercept"]
     rows = 1 if n_classes == 2 else n_classes  # binary linear models keep one row
-    require(coef_t.shape == (n_features, rows), where,
-            f"coefficients have shape {coef_t.shape}, expected {(n_features, rows)}")
+    require(coef_t.shape == (n_features, rows), where, f"coefficients have shape {coef_t.shape}, expected {(n_features, rows)}")
     require(intercept.shape == (rows,), where, f"intercept has shape {intercept.shape}, expected {(rows,)}")
     return coef_t.T, intercept
 
@@ -236,13 +263,15 @@ def linear_from_arrays(arrays: Mapping[str, np.ndarray], n_features: int, n_clas
 def class_names(value: Any, where: str, minimum: int = 2) -> np.ndarray:
     """Label names as the array scikit-learn's ``classes_`` holds (sorted, distinct strings)."""
     names = string_list(value, where, "classes")
-    require(len(names) >= minimum and names == sorted(names), where,
-            f"classes must be at least {minimum} sorted names")
+    require(len(names) >= minimum and names == sorted(names), where, f"classes must be at least {minimum} sorted names")
     return np.array(names)
 
 
 def finite_number(value: Any, where: str, what: str, positive: bool = True) -> float:
     """``value`` checked to be a finite (positive) JSON number."""
-    require(type(value) in (int, float) and np.isfinite(value) and (value > 0 or not positive), where,
-            f"{what} must be a finite{' positive' if positive else ''} number")
+    require(
+        type(value) in (int, float) and np.isfinite(value) and (value > 0 or not positive),
+        where,
+        f"{what} must be a finite{' positive' if positive else ''} number",
+    )
     return float(value)

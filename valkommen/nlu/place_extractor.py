@@ -23,9 +23,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 
+from valkommen.core.places import load_directory
 from valkommen.nlu import place_finder  # registers the spaCy component  # noqa: F401
 from valkommen.nlu.place_finder import build_place_nlp, find_places
-from valkommen.core.places import load_directory
 
 logger = logging.getLogger(__name__)
 PIPELINE_DIR = "place_pipeline"
@@ -40,22 +40,30 @@ class PlaceEntityExtractor(GraphComponent, EntityExtractorMixin):
         """``places_file``: the data the pipeline is built from (None: PLACES_FILE or the default)."""
         return {"places_file": None}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 nlp: Optional[Language] = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, nlp: Optional[Language] = None
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self.nlp = nlp
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PlaceEntityExtractor":
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "PlaceEntityExtractor":
         """Creates an untrained component."""
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "PlaceEntityExtractor":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "PlaceEntityExtractor":
         """Loads the spaCy pipeline stored at train time."""
         nlp = None
         try:

@@ -20,18 +20,33 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from valkommen.nlu.spacy_tokenizer import make_doc
 from valkommen.core.places import PlaceDirectory
+from valkommen.nlu.spacy_tokenizer import make_doc
 
 NORM_COMPONENT = "valkommen_place_norm"
 RULER = "entity_ruler"
 DISTRICT, PLACE, POSTCODE = "district", "place", "postcode"
 
 #: Letter variants written interchangeably (Arabic vs Persian keyboards, Ukrainian vs Russian).
-_LETTERS = str.maketrans({
-    "ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا",
-    "і": "и", "ї": "и", "є": "е", "ё": "е", "ґ": "г", "ы": "и", "й": "и",
-})
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "і": "и",
+        "ї": "и",
+        "є": "е",
+        "ё": "е",
+        "ґ": "г",
+        "ы": "и",
+        "й": "и",
+    }
+)
 _DROP = {"\u200c", "\u200d", "\u0640", "\u00ad"}  # ZWNJ, ZWJ, tatweel, soft hyphen
 _ETHIOPIC_PUNCT = "፡።፣፤፥፦፧፨"
 
@@ -133,10 +148,7 @@ _POSTCODE = re.compile(r"(?<!\d)([2-9]\d{2}) ?(\d{2})(?!\d)")
 
 def find_postcodes(text: str) -> List[FoundPlace]:
     """Swedish-looking postcodes ("504 30", "50430"); 1xx xx is left out, so 114 14 is not one."""
-    return [
-        FoundPlace(POSTCODE, m.group(1) + m.group(2), m.start(), m.end(), m.group(0))
-        for m in _POSTCODE.finditer(text)
-    ]
+    return [FoundPlace(POSTCODE, m.group(1) + m.group(2), m.start(), m.end(), m.group(0)) for m in _POSTCODE.finditer(text)]
 
 
 #: Stands between candidate tokens that are not neighbours in the text (matches no name).

@@ -93,9 +93,7 @@ def spacy_code(language: Optional[str], languages: Optional[Registry] = None) ->
     return spacy_codes(languages).get(language, language)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class LanguageAwareSpacyTokenizer(Tokenizer):
     """Tokenises each message with spaCy's rules for its detected language."""
 

@@ -37,22 +37,30 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         """``c``: inverse regularisation of the linear SVM; ``ranking_length``: intents returned."""
         return {"c": 2.0, "ranking_length": 10}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[TopicModel] = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, model: Optional[TopicModel] = None
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TopicClassifier":
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "TopicClassifier":
         """Creates an untrained component."""
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TopicClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TopicClassifier":
         """Loads the trained model; raises ``ModelFileError`` if its files are not the expected data."""
         model = None
         try:

@@ -14,8 +14,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-from valkommen.nlu import model_files
 from valkommen.core.text import fold
+from valkommen.nlu import model_files
 
 #: The longest text looked at; a topic shows in the first few sentences.
 MAX_CHARS = 2000
@@ -29,11 +29,17 @@ _PARTS = ("chars", "words")
 
 
 def _features() -> FeatureUnion:
-    return FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, dtype=np.float32)),
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32,
-                                  token_pattern=r"(?u)\b\w+\b")),
-    ])
+    return FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, dtype=np.float32)),
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word", ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32, token_pattern=r"(?u)\b\w+\b"
+                ),
+            ),
+        ]
+    )
 
 
 def _fit_scale(margins: np.ndarray, truth: np.ndarray) -> float:
@@ -68,8 +74,12 @@ class TopicModel:
         folds = min(CALIBRATION_FOLDS, min(Counter(labels).values()))
         if folds >= 2 and len(self.classifier.classes_) > 2:
             margins = cross_val_predict(
-                LinearSVC(C=self.c), matrix, labels, method="decision_function",
-                cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+                LinearSVC(C=self.c),
+                matrix,
+                labels,
+                method="decision_function",
+                cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+            )
             truth = np.searchsorted(self.classifier.classes_, labels)
             self.scale = _fit_scale(margins, truth)
         self._fast_layout()
@@ -98,8 +108,14 @@ class TopicModel:
 
     def save(self, directory: Path) -> None:
         """Stores the trained model in ``directory`` as JSON and arrays; no pickle."""
-        meta = {"format": FORMAT, "version": FORMAT_VERSION, "c": self.c, "scale": self.scale,
-                "classes": [str(name) for name in self.classifier.classes_], "features": {}}
+        meta = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "c": self.c,
+            "scale": self.scale,
+            "classes": [str(name) for name in self.classifier.classes_],
+            "features": {},
+        }
         arrays = model_files.linear_arrays(self.classifier.coef_, self.classifier.intercept_)
         for name, vectorizer in self.features.transformer_list:
             meta["features"][name], arrays[f"{name}_idf"] = model_files.vectorizer_state(vectorizer)
@@ -115,17 +131,20 @@ class TopicModel:
         expected = {"coef_t": ("f", 2), "intercept": ("f", 1), **{f"{name}_idf": ("f", 1) for name in _PARTS}}
         meta, arrays = model_files.load(directory, FILE_NAME, FORMAT, FORMAT_VERSION, expected)
         where = str(model_files.model_paths(directory, FILE_NAME)[0])
-        model_files.require(set(meta) == {"format", "version", "c", "scale", "classes", "features"}, where,
-                            "unexpected keys")
+        model_files.require(set(meta) == {"format", "version", "c", "scale", "classes", "features"}, where, "unexpected keys")
         features = meta["features"]
-        model_files.require(isinstance(features, dict) and list(features) == list(_PARTS), where,
-                            f"features must be {list(_PARTS)}")
+        model_files.require(
+            isinstance(features, dict) and list(features) == list(_PARTS), where, f"features must be {list(_PARTS)}"
+        )
         try:
             model = cls(c=model_files.finite_number(meta["c"], where, "c"))
             model.scale = model_files.finite_number(meta["scale"], where, "scale")
-            model.features = FeatureUnion([
-                (name, model_files.vectorizer_from_state(features[name], arrays[f"{name}_idf"], f"{where} {name}"))
-                for name in _PARTS])
+            model.features = FeatureUnion(
+                [
+                    (name, model_files.vectorizer_from_state(features[name], arrays[f"{name}_idf"], f"{where} {name}"))
+                    for name in _PARTS
+                ]
+            )
             classes = model_files.class_names(meta["classes"], where)
             n_features = sum(len(vectorizer.vocabulary_) for _, vectorizer in model.features.transformer_list)
             coef, intercept = model_files.linear_from_arrays(arrays, n_features, len(classes), where)

@@ -25,11 +25,11 @@ import json
 import logging
 from typing import Any, Dict, List, Mapping, Optional
 
-from valkommen.core.locales import default_catalogue
 from valkommen.core.language_choice import choose_reply_language
+from valkommen.core.locales import default_catalogue
 from valkommen.core.names import SLOT_CHOSEN_LANGUAGE, SLOT_LANGUAGE
-from valkommen.core.settings import Settings, settings
 from valkommen.core.reply_language import is_language_message, language_message
+from valkommen.core.settings import Settings, settings
 
 logger = logging.getLogger(__name__)
 

@@ -105,7 +105,14 @@ def action_call_problem(body: Any) -> Optional[str]:
 
 #: Shapes of the tracker fields the actions read (what Rasa itself always sends).
 TRACKER_FIELDS = {"slots": dict, "latest_message": dict, "events": list, "active_loop": dict}
-LATEST_MESSAGE_FIELDS = {"text": str, "intent": dict, "entities": list, "intent_ranking": list, "metadata": dict, "language": dict}
+LATEST_MESSAGE_FIELDS = {
+    "text": str,
+    "intent": dict,
+    "entities": list,
+    "intent_ranking": list,
+    "metadata": dict,
+    "language": dict,
+}
 JSON_NAMES = {dict: "object", list: "array", str: "string"}
 
 
@@ -186,9 +193,7 @@ PAYLOAD = re.compile(r"\s*/([A-Za-z_][A-Za-z0-9_]{0,60})(\{.*\})?\s*", re.DOTALL
 POSTCODE = re.compile(r"[0-9]{5}")
 
 
-def typed_payload_problem(
-    text: str, intents: Any, allowed_entities: Mapping[str, Mapping[str, Any]]
-) -> Optional[str]:
+def typed_payload_problem(text: str, intents: Any, allowed_entities: Mapping[str, Mapping[str, Any]]) -> Optional[str]:
     """None when ``text`` is a payload one of our buttons could have sent, else why not.
 
     ``intents``: the intents a payload may name. ``allowed_entities``: per intent, per entity

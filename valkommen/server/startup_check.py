@@ -46,8 +46,13 @@ def sql_url(config: Any) -> Any:
     if host and "://" in host:
         return sa.engine.make_url(host)
     return sa.engine.URL.create(
-        kwargs.get("dialect", "sqlite"), kwargs.get("username"), kwargs.get("password"), host,
-        kwargs.get("port"), kwargs.get("login_db") or kwargs.get("db", "rasa.db"), kwargs.get("query") or {},
+        kwargs.get("dialect", "sqlite"),
+        kwargs.get("username"),
+        kwargs.get("password"),
+        host,
+        kwargs.get("port"),
+        kwargs.get("login_db") or kwargs.get("db", "rasa.db"),
+        kwargs.get("query") or {},
     )
 
 
@@ -76,8 +81,13 @@ def check_redis(config: Any) -> Optional[str]:
     host, port = config.url or "localhost", int(kwargs.get("port") or 6379)
     try:
         client = redis.StrictRedis(
-            host=host, port=port, db=int(kwargs.get("db") or 1), username=kwargs.get("username") or None,
-            password=kwargs.get("password") or None, ssl=bool(kwargs.get("use_ssl")), socket_timeout=5,
+            host=host,
+            port=port,
+            db=int(kwargs.get("db") or 1),
+            username=kwargs.get("username") or None,
+            password=kwargs.get("password") or None,
+            ssl=bool(kwargs.get("use_ssl")),
+            socket_timeout=5,
             socket_connect_timeout=5,
         )
         client.ping()

@@ -71,4 +71,3 @@ def install() -> None:
 
     setattr(process, _INSTALLED, True)
     RegexMessageHandler.process = process  # type: ignore[assignment]
-

@@ -130,9 +130,7 @@ def suppress(tables: Sequence[Table], lines: Sequence[Sequence[Cell]], threshold
     complementary(lines)
 
 
-def build_table(
-    weekly: List[Count], totals: List[Count], keys: Sequence[str], weeks: List[int], threshold: int
-) -> Table:
+def build_table(weekly: List[Count], totals: List[Count], keys: Sequence[str], weeks: List[int], threshold: int) -> Table:
     """One table suppressed on its own lines."""
     table = make_table(weekly, totals, keys, weeks)
     suppress([table], table_lines(table), threshold)
@@ -163,9 +161,7 @@ def normalise_text(text: str) -> str:
     return strip_punctuation(_SPACES.sub(" ", text))
 
 
-def frequent_questions(
-    rows: Iterable[Unanswered], threshold: int, top: int
-) -> Tuple[Dict[str, List[Question]], int]:
+def frequent_questions(rows: Iterable[Unanswered], threshold: int, top: int) -> Tuple[Dict[str, List[Question]], int]:
     """Questions asked by at least ``threshold`` people, the ``top`` most frequent per language.
 
     Returns them and how many distinct questions were left out as too rare. Button payloads

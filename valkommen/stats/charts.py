@@ -38,19 +38,19 @@ def _texts(labels: Sequence[object]) -> List[str]:
 
 def _strip_svg(document: str) -> str:
     """The <svg> element of matplotlib's document, without metadata and namespace attributes."""
-    svg = document[max(document.find("<svg"), 0):]
+    svg = document[max(document.find("<svg"), 0) :]
     start = svg.find("<metadata>")
     if start >= 0:
         end = svg.find("</metadata>", start)
         if end >= 0:
-            svg = svg[:start] + svg[end + len("</metadata>"):].lstrip()
+            svg = svg[:start] + svg[end + len("</metadata>") :].lstrip()
     tag_end = svg.find(">")
     tag = svg[:tag_end]
     for attribute in (' xmlns="', ' xmlns:xlink="'):
         at = tag.find(attribute)
         if at >= 0:
             close = tag.find('"', at + len(attribute))
-            tag = tag[:at] + tag[close + 1:]
+            tag = tag[:at] + tag[close + 1 :]
     return tag + svg[tag_end:]
 
 
@@ -60,13 +60,15 @@ def _pyplot():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({
-        "svg.fonttype": "none",  # text stays text: the browser shapes Arabic, Ge'ez, ...
-        "font.family": "sans-serif",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    })
+    plt.rcParams.update(
+        {
+            "svg.fonttype": "none",  # text stays text: the browser shapes Arabic, Ge'ez, ...
+            "font.family": "sans-serif",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
     return plt
 
 

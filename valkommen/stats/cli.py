@@ -71,8 +71,13 @@ def build_report(
     try:
         with EventStore(engine, KnownLabels.of_project(list(names))) as store:
             stats = aggregate(
-                store, {t: m.area for t, m in catalogue.topics.items()}, threshold,
-                retention_days, places=list(names), now=now, top_questions=top_questions,
+                store,
+                {t: m.area for t, m in catalogue.topics.items()},
+                threshold,
+                retention_days,
+                places=list(names),
+                now=now,
+                top_questions=top_questions,
             )
     finally:
         engine.dispose()
@@ -95,8 +100,11 @@ def store_url(env: Optional[dict] = None) -> str:
     if "://" in url:
         return url
     host, _, port = url.partition(":")
-    return str(sa.engine.URL.create(config.tracker_dialect, host=host or None, port=int(port) if port else None,
-                                    database=config.tracker_db))
+    return str(
+        sa.engine.URL.create(
+            config.tracker_dialect, host=host or None, port=int(port) if port else None, database=config.tracker_db
+        )
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
@@ -106,10 +114,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--db", default=store_url(), help="tracker store URL (default: the servers' TRACKER_STORE_URL)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     parser.add_argument("--lang", default="sv", help="report language (sv, en, ...)")
-    parser.add_argument("--min-group", type=int, default=config.stats_min_group,
-                        help="smallest group of people shown")
-    parser.add_argument("--retention-days", type=int, default=config.retention_days,
-                        help="message texts older than this are never shown")
+    parser.add_argument("--min-group", type=int, default=config.stats_min_group, help="smallest group of people shown")
+    parser.add_argument(
+        "--retention-days", type=int, default=config.retention_days, help="message texts older than this are never shown"
+    )
     parser.add_argument("--rasa-url", default=None, help="Rasa server for the closest topic (/model/parse)")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP_QUESTIONS, help="unanswered questions per language")
     args = parser.parse_args(argv)
@@ -117,7 +125,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         parser.error("--min-group must be at least 1 and --retention-days not negative")
     started = time.perf_counter()
     try:
-        files = build_report(args.db, args.out, args.lang, args.min_group, args.retention_days, args.rasa_url, top_questions=args.top)
+        files = build_report(
+            args.db, args.out, args.lang, args.min_group, args.retention_days, args.rasa_url, top_questions=args.top
+        )
     except StoreError as error:
         raise SystemExit(f"error: {error}") from None
     if files.stats.skipped_rows:

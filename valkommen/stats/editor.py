@@ -12,8 +12,8 @@ from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Un
 
 import httpx
 
-from valkommen.core.languages import base_language
 from valkommen.core.examples import Example, read_examples
+from valkommen.core.languages import base_language
 from valkommen.core.settings import settings
 from valkommen.stats.aggregate import Question
 

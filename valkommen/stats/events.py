@@ -24,7 +24,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from valkommen.core.names import (
-    ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK, METADATA_CARRIED_OVER, SLOT_FEEDBACK, SLOT_LANGUAGE, SLOT_MEETING_PLACE,
+    ACTION_OUT_OF_SCOPE,
+    ACTION_TOPIC_FALLBACK,
+    METADATA_CARRIED_OVER,
+    SLOT_FEEDBACK,
+    SLOT_LANGUAGE,
+    SLOT_MEETING_PLACE,
 )
 from valkommen.core.safety import carries_risk_word
 from valkommen.stats import rows as checked
@@ -174,13 +179,17 @@ class EventStore:
             connection = self.engine.connect()
             try:
                 with connection.begin():
-                    connection.execute(sa.text(
-                        "CREATE TEMPORARY TABLE stats_user (wk INTEGER, sender_id TEXT, intent_name TEXT, "
-                        "channel TEXT, place TEXT)"
-                    ))
-                    connection.execute(sa.text(
-                        "CREATE TEMPORARY TABLE stats_turn (wk INTEGER, sender_id TEXT, name TEXT, value TEXT, feedback TEXT)"
-                    ))
+                    connection.execute(
+                        sa.text(
+                            "CREATE TEMPORARY TABLE stats_user (wk INTEGER, sender_id TEXT, intent_name TEXT, "
+                            "channel TEXT, place TEXT)"
+                        )
+                    )
+                    connection.execute(
+                        sa.text(
+                            "CREATE TEMPORARY TABLE stats_turn (wk INTEGER, sender_id TEXT, name TEXT, value TEXT, feedback TEXT)"
+                        )
+                    )
                     self._skipped = self._scan(connection)
             except BaseException:
                 connection.close()
@@ -257,11 +266,15 @@ class EventStore:
         data = checked.parse_json(checked.decoded(raw))
         if kind == "user":
             fields = checked.user_fields(data)
-            users.append((
-                week, sender, checked.text(checked.decoded(intent)),
-                checked.known(fields.channel, self.known.channels, UNKNOWN),
-                checked.known(fields.meeting_place, self.known.places, UNKNOWN),
-            ))
+            users.append(
+                (
+                    week,
+                    sender,
+                    checked.text(checked.decoded(intent)),
+                    checked.known(fields.channel, self.known.channels, UNKNOWN),
+                    checked.known(fields.meeting_place, self.known.places, UNKNOWN),
+                )
+            )
             return
         if checked.mapping(data.get("metadata")).get(METADATA_CARRIED_OVER) is True:
             return  # a slot a new session carried over (actions/session.py): not a new turn
@@ -277,9 +290,7 @@ class EventStore:
         self.connection()
         return self._skipped
 
-    def _counts(
-        self, table: str, key_sql: str, where: str, params: Dict[str, object], by_week: bool
-    ) -> List[Count]:
+    def _counts(self, table: str, key_sql: str, where: str, params: Dict[str, object], by_week: bool) -> List[Count]:
         week = "wk" if by_week else "NULL"
         groups = "wk, k" if by_week else "k"
         sql = (
@@ -336,9 +347,7 @@ class EventStore:
 
     def feedback(self, by_week: bool = True) -> List[Count]:
         """👍/👎 given (``SlotSet feedback`` with value up or down), by value."""
-        return self._counts(
-            "stats_turn", "feedback", f"name = '{SLOT_FEEDBACK}' AND feedback IN ('up', 'down')", {}, by_week
-        )
+        return self._counts("stats_turn", "feedback", f"name = '{SLOT_FEEDBACK}' AND feedback IN ('up', 'down')", {}, by_week)
 
     def unanswered_messages(self, since: float, until: Optional[float] = None) -> Iterator[Unanswered]:
         """User messages in [since, until) whose next action was the fallback or out of scope.
@@ -349,8 +358,8 @@ class EventStore:
         bound = "" if until is None else "AND timestamp < :until"
         sql = f"""
             SELECT sender_id, ts, data FROM (
-              SELECT {self._text_column('sender_id')} AS sender_id, type_name, {self._timestamp()} AS ts,
-                     CASE WHEN type_name = 'user' THEN {self._text_column('data')} END AS data,
+              SELECT {self._text_column("sender_id")} AS sender_id, type_name, {self._timestamp()} AS ts,
+                     CASE WHEN type_name = 'user' THEN {self._text_column("data")} END AS data,
                      LEAD(action_name) OVER (PARTITION BY sender_id ORDER BY id) AS next_action
               FROM events
               WHERE timestamp >= :since {bound}

@@ -26,8 +26,18 @@ HIDDEN = "–"
 #: Weeks shown in the HTML tables (the charts and the CSV have every week).
 TABLE_WEEKS = 8
 CSV_COLUMNS = (
-    "section", "week", "key", "messages", "people", "percent", "suppressed",
-    "text", "closest_topic", "closest_score", "example_file", "answer_file",
+    "section",
+    "week",
+    "key",
+    "messages",
+    "people",
+    "percent",
+    "suppressed",
+    "text",
+    "closest_topic",
+    "closest_score",
+    "example_file",
+    "answer_file",
 )
 #: Characters that are not text: controls other than tab/newline/carriage return, DEL, lone
 #: surrogates (they cannot even be written as UTF-8). One character class: linear.
@@ -126,14 +136,18 @@ def _share(value: Optional[float]) -> str:
 
 
 def _table(
-    table: Table, label: Callable[[str], str], labels: Labels, head: str, weeks: Sequence[int],
+    table: Table,
+    label: Callable[[str], str],
+    labels: Labels,
+    head: str,
+    weeks: Sequence[int],
     extra: Optional[Tuple[str, Callable[[str], str]]] = None,
 ) -> str:
     """A table of the keys (rows) by ``weeks`` and the whole period; ``extra``: one more labelled column."""
     rows = []
     header = "".join(f'<th class="n">{escape(week_label(w))}</th>' for w in weeks)
     extra_head = f"<th>{escape(extra[0])}</th>" if extra else ""
-    rows.append(f"<tr><th>{escape(head)}</th>{extra_head}{header}<th class=\"n\">{escape(labels.text('report_total'))}</th></tr>")
+    rows.append(f'<tr><th>{escape(head)}</th>{extra_head}{header}<th class="n">{escape(labels.text("report_total"))}</th></tr>')
     for key in table.keys:
         extra_cell = f"<td>{escape(extra[1](key))}</td>" if extra else ""
         cells = "".join(_number(table.cell(w, key)) for w in weeks)
@@ -165,7 +179,8 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
     summary = [
         f"<tr><th>{escape(t('report_messages'))}</th>{_number(total)}</tr>",
         f"<tr><th>{escape(t('report_people'))}</th>"
-        + (f'<td class="n">{total.people}</td>' if total.shown else f'<td class="n hidden">{HIDDEN}</td>') + "</tr>",
+        + (f'<td class="n">{total.people}</td>' if total.shown else f'<td class="n hidden">{HIDDEN}</td>')
+        + "</tr>",
         f"<tr><th>{escape(t('report_fallback_rate'))}</th>{_share(fallback_share(stats, None))}</tr>",
         f"<tr><th>{escape(t('report_feedback_share'))}</th>{_share(feedback_share(stats, None))}</tr>",
     ]
@@ -179,7 +194,11 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
     body = _figure(charts.stacked_bars("areas", t("report_topics_heading"), week_names, area_series, t("report_messages")))
     body += _table(stats.areas, labels.area, labels, t("report_area"), table_weeks)
     body += _table(
-        stats.topics, labels.topic, labels, t("report_topic"), table_weeks,
+        stats.topics,
+        labels.topic,
+        labels,
+        t("report_topic"),
+        table_weeks,
         extra=(t("report_area"), lambda key: labels.area(stats.area_of.get(key, UNKNOWN))),
     )
     sections.append(_section("topics", t("report_topics_heading"), body))
@@ -196,9 +215,11 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
         sections.append(_section(anchor, title, _figure(chart) + _table(table, label, labels, t(head), table_weeks)))
 
     # Meeting places: messages from each place's page and look-ups that suggested it.
-    places = [k for k in dict.fromkeys(stats.place_pages.keys + stats.place_lookups.keys)]
+    places = list(dict.fromkeys(stats.place_pages.keys + stats.place_lookups.keys))
     chart = charts.grouped_bars(
-        "places", t("report_places_heading"), [labels.place(k) for k in places],
+        "places",
+        t("report_places_heading"),
+        [labels.place(k) for k in places],
         [
             (t("report_place_page"), [stats.place_pages.total(k).value for k in places]),
             (t("report_place_lookup"), [stats.place_lookups.total(k).value for k in places]),
@@ -206,16 +227,24 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
         t("report_messages"),
     )
     body = _figure(chart)
-    body += f"<h3>{escape(t('report_place_page'))}</h3>" + _table(stats.place_pages, labels.place, labels, t("report_place"), table_weeks)
-    body += f"<h3>{escape(t('report_place_lookup'))}</h3>" + _table(stats.place_lookups, labels.place, labels, t("report_place"), table_weeks)
+    body += f"<h3>{escape(t('report_place_page'))}</h3>" + _table(
+        stats.place_pages, labels.place, labels, t("report_place"), table_weeks
+    )
+    body += f"<h3>{escape(t('report_place_lookup'))}</h3>" + _table(
+        stats.place_lookups, labels.place, labels, t("report_place"), table_weeks
+    )
     sections.append(_section("places", t("report_places_heading"), body))
 
     # Fallback rate per week.
     rates = [fallback_share(stats, w) for w in weeks]
     chart = charts.rate_lines("fallback", t("report_fallback_rate"), week_names, [(t("report_fallback_rate"), rates)], "%")
     rows = "".join(f"<tr><td>{escape(week_label(w))}</td>{_share(fallback_share(stats, w))}</tr>" for w in table_weeks)
-    head = f"<tr><th>{escape(t('report_week'))}</th><th class=\"n\">{escape(t('report_fallback_rate'))}</th></tr>"
-    body = f"<p>{escape(t('report_fallback_rate'))}</p>" + _figure(chart) + f'<div class="table-wrap"><table>{head}{rows}</table></div>'
+    head = f'<tr><th>{escape(t("report_week"))}</th><th class="n">{escape(t("report_fallback_rate"))}</th></tr>'
+    body = (
+        f"<p>{escape(t('report_fallback_rate'))}</p>"
+        + _figure(chart)
+        + f'<div class="table-wrap"><table>{head}{rows}</table></div>'
+    )
     sections.append(_section("fallback", t("report_fallback_heading"), body))
 
     # Unanswered questions with the editor's links.
@@ -223,8 +252,8 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
     for language, questions in stats.questions.items():
         body += f"<h3>{escape(labels.language_name(language))}</h3>"
         head = (
-            f"<tr><th>{escape(t('report_question'))}</th><th class=\"n\">{escape(t('report_people'))}</th>"
-            f"<th class=\"n\">{escape(t('report_messages'))}</th><th>{escape(t('report_closest_topic'))}</th>"
+            f'<tr><th>{escape(t("report_question"))}</th><th class="n">{escape(t("report_people"))}</th>'
+            f'<th class="n">{escape(t("report_messages"))}</th><th>{escape(t("report_closest_topic"))}</th>'
             f"<th>{escape(t('report_example_file'))}</th><th>{escape(t('report_answer_file'))}</th></tr>"
         )
         rows = ""
@@ -233,7 +262,8 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
             example = f"<code>{escape(example_file(language, q.topic))}</code>" if q.topic and language != UNKNOWN else HIDDEN
             answer = (
                 f"<code>{escape(answer_file(language))}</code> › <code>answers.{escape(q.topic)}</code>"
-                if q.topic and language != UNKNOWN else HIDDEN
+                if q.topic and language != UNKNOWN
+                else HIDDEN
             )
             text_dir = escape(labels.catalogue.locale(language).direction) if language in labels.catalogue.locales else "auto"
             rows += (
@@ -242,7 +272,7 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
             )
         body += f'<div class="table-wrap"><table>{head}{rows}</table></div>'
     if stats.suppressed_questions:
-        body += f"<p class=\"muted\">{escape(t('report_rare_questions', count=stats.suppressed_questions, threshold=stats.threshold))}</p>"
+        body += f'<p class="muted">{escape(t("report_rare_questions", count=stats.suppressed_questions, threshold=stats.threshold))}</p>'
     sections.append(_section("unanswered", t("report_unanswered_heading"), body))
 
     # Feedback.
@@ -255,9 +285,14 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
     nav = "".join(
         f'<li><a href="#{anchor}">{escape(t(key))}</a></li>'
         for anchor, key in (
-            ("summary", "report_summary"), ("topics", "report_topics_heading"), ("languages", "report_languages_heading"),
-            ("channels", "report_channels_heading"), ("places", "report_places_heading"), ("fallback", "report_fallback_heading"),
-            ("unanswered", "report_unanswered_heading"), ("feedback", "report_feedback_heading"),
+            ("summary", "report_summary"),
+            ("topics", "report_topics_heading"),
+            ("languages", "report_languages_heading"),
+            ("channels", "report_channels_heading"),
+            ("places", "report_places_heading"),
+            ("fallback", "report_fallback_heading"),
+            ("unanswered", "report_unanswered_heading"),
+            ("feedback", "report_feedback_heading"),
         )
     )
     start = week_start(weeks[0]).isoformat() if weeks else "–"
@@ -266,7 +301,7 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
     header = (
         f"<header><h1>{escape(t('report_title'))}</h1><p>{escape(t('report_intro'))}</p>"
         f"<p>{escape(t('report_period', start=start, end=end, weeks=len(weeks), created=created))}</p>"
-        f"<p class=\"privacy\">{escape(t('report_privacy', threshold=stats.threshold, days=stats.retention_days))}</p>"
+        f'<p class="privacy">{escape(t("report_privacy", threshold=stats.threshold, days=stats.retention_days))}</p>'
         f"<p>{escape(t('report_csv', file=csv_name))}</p></header>"
     )
     css = CSS_FILE.read_text(encoding="utf-8")
@@ -282,9 +317,15 @@ def render_html(stats: Stats, labels: Labels, csv_name: str) -> str:
 def csv_rows(stats: Stats) -> Iterator[Dict[str, object]]:
     """Every aggregated number as one row; suppressed counts are empty with suppressed=1."""
     tables = (
-        ("messages", stats.messages), ("topic", stats.topics), ("area", stats.areas), ("language", stats.languages),
-        ("channel", stats.channels), ("meeting_place_page", stats.place_pages),
-        ("meeting_place_lookup", stats.place_lookups), ("fallback", stats.fallbacks), ("feedback", stats.feedback),
+        ("messages", stats.messages),
+        ("topic", stats.topics),
+        ("area", stats.areas),
+        ("language", stats.languages),
+        ("channel", stats.channels),
+        ("meeting_place_page", stats.place_pages),
+        ("meeting_place_lookup", stats.place_lookups),
+        ("fallback", stats.fallbacks),
+        ("feedback", stats.feedback),
     )
     yield {"section": "skipped_rows", "week": "total", "key": "rows", "messages": stats.skipped_rows, "suppressed": 0}
     for section, table in tables:
@@ -294,14 +335,28 @@ def csv_rows(stats: Stats) -> Iterator[Dict[str, object]]:
             yield _count_row(section, "total", key, table.total(key))
     for week in [*stats.weeks, None]:
         label = week_label(week) if week is not None else "total"
-        for section, value in (("fallback_rate", fallback_share(stats, week)), ("feedback_up_share", feedback_share(stats, week))):
-            yield {"section": section, "week": label, "key": "percent",
-                   "percent": "" if value is None else f"{value:.2f}", "suppressed": int(value is None)}
+        for section, value in (
+            ("fallback_rate", fallback_share(stats, week)),
+            ("feedback_up_share", feedback_share(stats, week)),
+        ):
+            yield {
+                "section": section,
+                "week": label,
+                "key": "percent",
+                "percent": "" if value is None else f"{value:.2f}",
+                "suppressed": int(value is None),
+            }
     for language, questions in stats.questions.items():
         for q in questions:
             yield {
-                "section": "unanswered", "week": "retention", "key": language, "messages": q.messages,
-                "people": q.people, "suppressed": 0, "text": q.text, "closest_topic": q.topic or "",
+                "section": "unanswered",
+                "week": "retention",
+                "key": language,
+                "messages": q.messages,
+                "people": q.people,
+                "suppressed": 0,
+                "text": q.text,
+                "closest_topic": q.topic or "",
                 "closest_score": "" if q.score is None else f"{q.score:.3f}",
                 "example_file": example_file(language, q.topic) if q.topic and language != UNKNOWN else "",
                 "answer_file": answer_file(language) if language != UNKNOWN else "",

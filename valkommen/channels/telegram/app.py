@@ -22,12 +22,12 @@ from telegram.ext import (
     filters,
 )
 
-from valkommen.core.locales import Catalogue, default_catalogue
 from valkommen.channels.telegram import handlers, inline
 from valkommen.channels.telegram.rasa_client import RasaClient
 from valkommen.channels.telegram.redact import install_redaction
 from valkommen.channels.telegram.services import SERVICES_KEY, Services
 from valkommen.channels.telegram.settings import SettingsError, TelegramSettings
+from valkommen.core.locales import Catalogue, default_catalogue
 
 LOGGER = logging.getLogger(__name__)
 REDELIVERY_TASK = "redelivery"
@@ -138,7 +138,9 @@ def main() -> int:
             print(f"error: {problem}", file=sys.stderr)
         return 2
     application = build_application(settings)
-    LOGGER.info("Telegram bot starting (%s mode, Rasa at %s)", "webhook" if settings.webhook_url else "polling", settings.rasa_url)
+    LOGGER.info(
+        "Telegram bot starting (%s mode, Rasa at %s)", "webhook" if settings.webhook_url else "polling", settings.rasa_url
+    )
     if settings.webhook_url:
         application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
     else:

@@ -23,12 +23,19 @@ async def send_one(bot: Bot, chat_id: int, item: Outgoing) -> None:
     """Sends one message or venue."""
     if isinstance(item, VenueOut):
         await bot.send_venue(
-            chat_id, latitude=item.latitude, longitude=item.longitude, title=item.title,
-            address=item.address, reply_markup=item.reply_markup,
+            chat_id,
+            latitude=item.latitude,
+            longitude=item.longitude,
+            title=item.title,
+            address=item.address,
+            reply_markup=item.reply_markup,
         )
     else:
         await bot.send_message(
-            chat_id, item.html, parse_mode=ParseMode.HTML, reply_markup=item.reply_markup,
+            chat_id,
+            item.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=item.reply_markup,
             disable_web_page_preview=True,
         )
 
@@ -45,4 +52,3 @@ async def deliver(bot: Bot, chat_id: int, items: Sequence[Outgoing]) -> bool:
             LOGGER.warning("Telegram refused a message: %s", type(error).__name__)
             return False
     return True
-

@@ -13,14 +13,14 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
-from valkommen.core.pseudonym import pseudonymous_id
-from valkommen.core.reply_language import language_of
 from valkommen.channels.telegram.delivery import deliver
 from valkommen.channels.telegram.limits import KeptMessage
 from valkommen.channels.telegram.rasa_client import RasaUnavailable
 from valkommen.channels.telegram.rendering import TextOut, asks_location, remove_location_keyboard, render
 from valkommen.channels.telegram.services import Services, services
+from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
+from valkommen.core.pseudonym import pseudonymous_id
+from valkommen.core.reply_language import language_of
 
 LOGGER = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -108,7 +108,11 @@ async def converse(
 
 
 async def send_replies(
-    bot: Bot, svc: Services, chat_id: int, replies: List[Dict[str, Any]], language: str,
+    bot: Bot,
+    svc: Services,
+    chat_id: int,
+    replies: List[Dict[str, Any]],
+    language: str,
     user_data: Optional[Dict[str, Any]] = None,
 ) -> None:
     """Renders and sends Rasa's replies (in ``language``, the one they say); an empty answer becomes

@@ -12,10 +12,10 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
 from valkommen.channels.telegram.rasa_client import RasaUnavailable
 from valkommen.channels.telegram.rendering import split_text
 from valkommen.channels.telegram.services import Services, services
+from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
 
 LOGGER = logging.getLogger(__name__)
 #: "ar: school" -> answers in Arabic to "school".

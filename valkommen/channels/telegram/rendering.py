@@ -106,9 +106,7 @@ def inline_keyboard(buttons: Sequence[Dict[str, Any]]) -> Optional[InlineKeyboar
 
 def location_keyboard(label: str) -> ReplyKeyboardMarkup:
     """A reply keyboard with one button that shares the user's location."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(label, request_location=True)]], resize_keyboard=True, one_time_keyboard=True
-    )
+    return ReplyKeyboardMarkup([[KeyboardButton(label, request_location=True)]], resize_keyboard=True, one_time_keyboard=True)
 
 
 def venue_out(venue: Dict[str, Any], catalogue: Catalogue, language: str) -> Optional[VenueOut]:

@@ -9,10 +9,10 @@ from typing import Dict, Optional
 import cachetools
 from telegram.ext import ContextTypes
 
-from valkommen.core.locales import Catalogue
 from valkommen.channels.telegram.limits import PendingQueue, RateLimiter, ttl_cache
 from valkommen.channels.telegram.rasa_client import RasaClient
 from valkommen.channels.telegram.settings import TelegramSettings
+from valkommen.core.locales import Catalogue
 
 SERVICES_KEY = "valkommen"
 

@@ -11,15 +11,15 @@ import argparse
 import html
 import json
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Optional, Sequence
 
 from aiohttp import web
 
+from valkommen.channels.web.strings import widget_strings
 from valkommen.core.languages import SOURCE_LANGUAGE
 from valkommen.core.locales import Catalogue, LocaleError, default_catalogue
 from valkommen.core.places import Place, PlaceDirectory, load_directory
 from valkommen.core.settings import exit_on_error
-from valkommen.channels.web.strings import widget_strings
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {"widget.js": "application/javascript", "widget.css": "text/css", "page.css": "text/css"}
@@ -40,7 +40,9 @@ def _page(lang: str, direction: str, title: str, body: str, rasa_url: str) -> st
 
 def _widget_tag(rasa_url: str, place_id: Optional[str], lang: str) -> str:
     place = f' data-meeting-place="{html.escape(place_id)}"' if place_id else ""
-    return f'<script src="/widget.js" data-server="{html.escape(rasa_url)}"{place} data-lang="{html.escape(lang)}" defer></script>'
+    return (
+        f'<script src="/widget.js" data-server="{html.escape(rasa_url)}"{place} data-lang="{html.escape(lang)}" defer></script>'
+    )
 
 
 def _district_name(directory: PlaceDirectory, place: Place) -> Optional[str]:
@@ -90,7 +92,9 @@ def place_page(directory: PlaceDirectory, place: Place, catalogue: Catalogue, la
     return _page(lang, catalogue.locale(lang).direction, place.name, "\n".join(lines), rasa_url)
 
 
-def create_app(rasa_url: str, directory: Optional[PlaceDirectory] = None, catalogue: Optional[Catalogue] = None) -> web.Application:
+def create_app(
+    rasa_url: str, directory: Optional[PlaceDirectory] = None, catalogue: Optional[Catalogue] = None
+) -> web.Application:
     """The aiohttp app serving the widget, its strings and the demo pages."""
     directory = directory or load_directory()
     catalogue = catalogue or default_catalogue()
