@@ -6,12 +6,20 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
 TOOLS="${TOOLS_VENV:-$ROOT/.venv-tools}"
-want="ruff==0.17.5 mypy==1.18.2 types-PyYAML types-requests"
+tools="ruff==0.17.5 mypy==1.18.2"
+stubs="types-PyYAML types-requests"
+want="$tools; stubs in $TOOLS/stubs: $stubs"
 if [ "$(cat "$TOOLS/.lint-tools" 2>/dev/null)" != "$want" ]; then
-  echo "==> installing ruff and mypy into $TOOLS"
+  echo "==> installing ruff, mypy and type stubs into $TOOLS"
   [ -x "$TOOLS/bin/python" ] || python3 -m venv "$TOOLS"
   # shellcheck disable=SC2086
-  "$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check $want 2>&1 | grep -v "is ignored" || true
+  "$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check $tools 2>&1 | grep -v "is ignored" || true
+  # The stub packages get a directory of their own: mypy checks against the project's venv
+  # (--python-executable) and looks for stub packages only on that interpreter's path, not in
+  # this venv. PYTHONPATH below adds this directory (and nothing else of the tools venv).
+  rm -rf "$TOOLS/stubs"
+  # shellcheck disable=SC2086
+  "$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --target "$TOOLS/stubs" $stubs 2>&1 | grep -v "is ignored" || true
   echo "$want" > "$TOOLS/.lint-tools"
 fi
 echo "==> ruff check"
@@ -19,5 +27,5 @@ echo "==> ruff check"
 echo "==> ruff format --check"
 "$TOOLS/bin/ruff" format --check --quiet .
 echo "==> mypy valkommen actions"
-"$TOOLS/bin/mypy" --python-executable "$VENV/bin/python" --no-error-summary
+PYTHONPATH="$TOOLS/stubs${PYTHONPATH:+:$PYTHONPATH}" "$TOOLS/bin/mypy" --python-executable "$VENV/bin/python" --no-error-summary
 echo "==> lint passed"

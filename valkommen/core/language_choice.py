@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Mapping, Optional, SupportsFloat
 
 from valkommen.core.languages import Registry, registry
 
@@ -26,7 +26,8 @@ def choose_reply_language(
     """
     languages = languages or registry()
     code = languages.normalise(str(detected.get("code"))) if detected else None
-    confidence = float(detected.get("confidence") or 0.0) if detected else 0.0
+    raw_confidence = detected.get("confidence") if detected else None
+    confidence = float(raw_confidence) if isinstance(raw_confidence, (str, SupportsFloat)) and raw_confidence else 0.0
     chosen = languages.normalise(chosen)
     if code and confidence >= CONFIDENT_DETECTION:
         # A chosen reading variant (easy Swedish) stays while the user writes its language.

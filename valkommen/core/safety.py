@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Set, Tuple
 
 import yaml
 
@@ -43,7 +43,7 @@ class SafetyTerms:
 
 def _normalised(entries: object) -> Tuple[str, ...]:
     """Every normalised phrase of a {language: [phrases]} mapping, longest first, no duplicates."""
-    found = set()
+    found: Set[str] = set()
     for phrases in (entries or {}).values() if isinstance(entries, dict) else ():
         found.update(normalise(p) for p in phrases or () if isinstance(p, str) and normalise(p))
     return tuple(sorted(found, key=lambda p: (-len(p), p)))

@@ -22,7 +22,7 @@ import sys
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, TypeVar, overload
 from urllib.parse import urlsplit
 
 from pydantic import BaseSettings, Field, SecretStr, ValidationError, validator
@@ -378,7 +378,11 @@ def settings() -> Settings:
     return _cached(tuple((name, os.environ[name]) for name in variables() if name in os.environ))
 
 
-def exit_on_error(load: Callable[[], T] = settings) -> T:  # type: ignore[assignment]
+@overload
+def exit_on_error() -> Settings: ...
+@overload
+def exit_on_error(load: Callable[[], T]) -> T: ...
+def exit_on_error(load: Callable[[], Any] = settings) -> Any:
     """``load()`` (default: the settings), or ``error: ...`` on stderr and exit status 2."""
     try:
         return load()

@@ -21,10 +21,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from valkommen.core.languages import Language, Registry, registry
 from valkommen.core.text import fold
+
+if TYPE_CHECKING:  # lingua is imported only when first needed
+    from lingua import LanguageDetector as LinguaDetector
 
 TERMS_FILE = Path(__file__).with_name("swedish_terms.txt")
 MAX_CHARS = 1000  # the beginning of a message is enough to tell its language
@@ -186,7 +189,7 @@ class LinguaScorer:
     """
 
     def __init__(self, languages: Optional[Registry] = None) -> None:
-        self._detector = None
+        self._detector: Optional[LinguaDetector] = None
         self._registry = languages or registry()
         self._names: Optional[Dict[str, str]] = None
 
@@ -203,23 +206,26 @@ class LinguaScorer:
         """Whether lingua has a model of our language ``code``."""
         return code in self.names.values()
 
-    def _build(self):  # noqa: ANN202 - lingua's own type
+    def _build(self) -> LinguaDetector:
         from lingua import Language as LinguaLanguage
         from lingua import LanguageDetectorBuilder
 
         languages = [getattr(LinguaLanguage, name) for name in self.names]
         return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
-    def warm_up(self) -> None:
-        """Load lingua's models now rather than on the first message."""
+    def _loaded(self) -> LinguaDetector:
         if self._detector is None:
             self._detector = self._build()
+        return self._detector
+
+    def warm_up(self) -> None:
+        """Load lingua's models now rather than on the first message."""
+        self._loaded()
 
     def probabilities(self, text: str) -> Dict[str, float]:
         """Confidence of each of our languages that lingua knows, summing variants."""
-        self.warm_up()
         scores: Dict[str, float] = {}
-        for value in self._detector.compute_language_confidence_values(text):
+        for value in self._loaded().compute_language_confidence_values(text):
             code = self.names.get(value.language.name)
             if code:
                 scores[code] = scores.get(code, 0.0) + float(value.value)
@@ -249,7 +255,7 @@ class LanguageIdentifier:
         sample = without_swedish_terms((text or "")[:MAX_CHARS])
         script = dominant_script(sample)
         candidates = self.candidates(sample, script) if script else ()
-        if not candidates:
+        if not script or not candidates:
             return Detection(hint or self.languages.source, 0.0)
         if len(candidates) == 1:
             return Detection(candidates[0], 0.99)

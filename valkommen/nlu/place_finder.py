@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from valkommen.core.places import PlaceDirectory
@@ -127,7 +129,8 @@ def build_place_nlp(directory: PlaceDirectory) -> Language:
     """A blank spaCy pipeline that finds the directory's districts and places."""
     nlp = spacy.blank("xx")
     nlp.add_pipe(NORM_COMPONENT)
-    ruler = nlp.add_pipe("entity_ruler", name=RULER, config={"overwrite_ents": True})
+    # spaCy types add_pipe/get_pipe as returning Pipe; this one is an EntityRuler.
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name=RULER, config={"overwrite_ents": True}))
     ruler.add_patterns(patterns(directory))
     return nlp
 
@@ -154,12 +157,15 @@ def find_postcodes(text: str) -> List[FoundPlace]:
 #: Stands between candidate tokens that are not neighbours in the text (matches no name).
 _GAP = "|"
 
+#: Per ruler: (its pattern count, the combined NORM regex) as _token_regexes last computed them.
+_TOKEN_REGEXES: "weakref.WeakKeyDictionary[EntityRuler, Tuple[int, Optional[re.Pattern[str]]]]" = weakref.WeakKeyDictionary()
+
 
 def _token_regexes(nlp: Language) -> Optional["re.Pattern[str]"]:
     """One regular expression matching every NORM some pattern token accepts; None if the ruler
     has patterns of another kind (then every token is a candidate)."""
-    ruler = nlp.get_pipe(RULER)
-    cached = getattr(ruler, "_valkommen_token_regexes", None)
+    ruler = cast(EntityRuler, nlp.get_pipe(RULER))
+    cached = _TOKEN_REGEXES.get(ruler)
     if cached is not None and cached[0] == len(ruler):
         return cached[1]
     regexes = set()
@@ -178,7 +184,7 @@ def _token_regexes(nlp: Language) -> Optional["re.Pattern[str]"]:
         break
     else:
         combined = re.compile("|".join(f"(?:{r})" for r in sorted(regexes))) if regexes else None
-    ruler._valkommen_token_regexes = (len(ruler), combined)  # noqa: SLF001
+    _TOKEN_REGEXES[ruler] = (len(ruler), combined)
     return combined
 
 

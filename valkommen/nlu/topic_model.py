@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 from scipy.optimize import minimize_scalar
@@ -108,7 +108,7 @@ class TopicModel:
 
     def save(self, directory: Path) -> None:
         """Stores the trained model in ``directory`` as JSON and arrays; no pickle."""
-        meta = {
+        meta: Dict[str, Any] = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "c": self.c,

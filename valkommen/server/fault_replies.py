@@ -82,7 +82,8 @@ def _request_body(request: Any) -> Mapping[str, Any]:
 
 async def conversation_language(agent: Any, sender_id: str, body: Mapping[str, Any]) -> str:
     """The language to tell this conversation about the fault in (see the module doc)."""
-    metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    raw_metadata = body.get("metadata")
+    metadata: Mapping[str, Any] = raw_metadata if isinstance(raw_metadata, dict) else {}
     hint = metadata.get("language") if isinstance(metadata.get("language"), str) else None
     detected: Optional[Mapping[str, Any]] = None
     chosen = previous = None
@@ -120,7 +121,8 @@ async def fill_failed_reply(request: Any, response: Any) -> Optional[Any]:
     if not _is_rest_message(request):
         return None
     body = _request_body(request)
-    sender_id = body.get("sender") if isinstance(body.get("sender"), str) else "default"
+    sender = body.get("sender")
+    sender_id: str = sender if isinstance(sender, str) else "default"
     failed = take_failure(sender_id)
     if response.status < 500 and not (failed and response.status == 200):
         return None

@@ -58,6 +58,7 @@ async def check_request(request: Any) -> Optional[Any]:
     field = CHECKED_ENDPOINTS.get(request.path.rstrip("/"))
     if request.method != "POST" or field is None:
         return None
+    problem: Optional[str]
     try:  # Sanic's own parser, so the check sees exactly what Rasa will see
         body = request.json
     except Exception:  # noqa: BLE001 - Sanic raises InvalidUsage for any unparsable body

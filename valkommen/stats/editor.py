@@ -8,7 +8,7 @@ training examples of the question's language (``nlu_data/nlu/<lang>/<topic>.yml`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
 
 import httpx
 
@@ -16,6 +16,9 @@ from valkommen.core.examples import Example, read_examples
 from valkommen.core.languages import base_language
 from valkommen.core.settings import settings
 from valkommen.stats.aggregate import Question
+
+if TYPE_CHECKING:  # scikit-learn is imported only when first needed
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = Path("nlu_data") / "nlu"
@@ -49,9 +52,10 @@ class OfflineMatcher:
             if example.intent in self.topics:
                 self.by_language.setdefault(example.language or "", []).append(example)
                 self.by_language.setdefault("*", []).append(example)
-        self._models: Dict[str, Tuple[object, object, List[str]]] = {}
+        # Per language: the fitted vectorizer, its matrix of the examples (scipy sparse) and their topics.
+        self._models: Dict[str, Tuple[TfidfVectorizer, Any, List[str]]] = {}
 
-    def _model(self, language: str) -> Tuple[object, object, List[str]]:
+    def _model(self, language: str) -> Tuple[TfidfVectorizer, Any, List[str]]:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         key = language if language in self.by_language else "*"

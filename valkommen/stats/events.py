@@ -100,7 +100,9 @@ def is_sensitive(data: Dict[str, Any], text: Optional[str]) -> bool:
     """Whether a user message may be about a crisis, violence or danger (its text is never listed)."""
     if checked.mapping(data.get("parse_data")).get("risk") is True:
         return True
-    return bool(text) and carries_risk_word(text)
+    if not text:
+        return False
+    return carries_risk_word(text)
 
 
 def engine_for(url: str) -> Engine:

@@ -333,11 +333,12 @@ def csv_rows(stats: Stats) -> Iterator[Dict[str, object]]:
             for week in stats.weeks:
                 yield _count_row(section, week_label(week), key, table.cell(week, key))
             yield _count_row(section, "total", key, table.total(key))
-    for week in [*stats.weeks, None]:
-        label = week_label(week) if week is not None else "total"
+    periods: List[Optional[int]] = [*stats.weeks, None]  # None: the whole period
+    for period in periods:
+        label = week_label(period) if period is not None else "total"
         for section, value in (
-            ("fallback_rate", fallback_share(stats, week)),
-            ("feedback_up_share", feedback_share(stats, week)),
+            ("fallback_rate", fallback_share(stats, period)),
+            ("feedback_up_share", feedback_share(stats, period)),
         ):
             yield {
                 "section": section,

@@ -8,7 +8,7 @@ import logging
 import re
 from typing import Any, Dict, List, Optional
 
-from telegram import Bot, Update
+from telegram import Bot, Update, User
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -29,9 +29,9 @@ LANGUAGE_KEY = "language"  # user_data: the language of the latest reply, as the
 LOCATION_KEYBOARD = "location_keyboard"  # user_data flag: the share-location keyboard is shown
 
 
-def sender_id(update: Update) -> str:
-    """The pseudonymous Rasa sender id of the update's user."""
-    return pseudonymous_id(PLATFORM, update.effective_user.id)
+def sender_id(user: User) -> str:
+    """The pseudonymous Rasa sender id of a Telegram user."""
+    return pseudonymous_id(PLATFORM, user.id)
 
 
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -61,8 +61,11 @@ def local_text(svc: Services, key: str, language: str, **values: Any) -> TextOut
 
 async def reply_local(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: Any) -> None:
     """Answers with one interface string in the user's language."""
+    chat = update.effective_chat
+    if chat is None:  # not a chat update (e.g. an inline query): nowhere to answer
+        return
     svc = services(context)
-    await deliver(context.bot, update.effective_chat.id, [local_text(svc, key, user_language(update, context), **values)])
+    await deliver(context.bot, chat.id, [local_text(svc, key, user_language(update, context), **values)])
 
 
 async def converse(
@@ -77,17 +80,19 @@ async def converse(
     Over the flood limit: one warning, then silence. Rasa unavailable: the message is kept
     and delivered when Rasa is back; the user is told so at once.
     """
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:  # e.g. a channel post: no user to converse with
+        return
     svc = services(context)
-    chat_id = update.effective_chat.id
-    user = update.effective_user
+    chat_id = chat.id
     language = user_language(update, context)
     allowed, warn = svc.limiter.allow(user.id)
     if not allowed:
         if warn:
-            LOGGER.info("flood limit reached by %s", sender_id(update))
+            LOGGER.info("flood limit reached by %s", sender_id(user))
             await deliver(context.bot, chat_id, [local_text(svc, "telegram_slow_down", language)])
         return
-    sender = sender_id(update)
+    sender = sender_id(user)
     metadata: Dict[str, Any] = {"channel": PLATFORM, "language": user.language_code, **(extra_metadata or {})}
     async with svc.lock(chat_id):
         try:
@@ -159,12 +164,17 @@ def without_bot_mention(text: str) -> str:
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text message: to Rasa, replies back."""
-    await converse(update, context, without_bot_mention(update.effective_message.text))
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    await converse(update, context, without_bot_mention(message.text))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An inline-keyboard press: its payload (PTB's arbitrary callback data) goes to Rasa as the message."""
     query = update.callback_query
+    if query is None:
+        return
     payload = query.data
     try:
         await query.answer()
@@ -183,7 +193,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location: '/share_location' with metadata.location."""
-    location = update.effective_message.location
+    message = update.effective_message
+    location = message.location if message is not None else None
+    if location is None:
+        return
     await converse(update, context, "/share_location", {"location": {"lat": location.latitude, "lon": location.longitude}})
 
 
@@ -194,7 +207,8 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edited message: ask for a new message instead (live-location updates are ignored)."""
-    if update.effective_message.location is not None or update.effective_user is None:
+    message = update.effective_message
+    if message is None or message.location is not None or update.effective_user is None:
         return
     await reply_local(update, context, "telegram_edited")
 
@@ -236,9 +250,12 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/delete: deletes the user's conversation on the Rasa server."""
+    user = update.effective_user
+    if user is None:
+        return
     svc = services(context)
     try:
-        deleted = await svc.rasa.delete_conversation(sender_id(update))
+        deleted = await svc.rasa.delete_conversation(sender_id(user))
     except RasaUnavailable:
         deleted = False
     if deleted and context.user_data is not None:

@@ -66,8 +66,10 @@ def article(svc: Services, topic: str, language: str) -> InlineQueryResultArticl
 
 async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answers an inline query with up to three topic answers in the question's language."""
-    svc = services(context)
     query = update.inline_query
+    if query is None:
+        return
+    svc = services(context)
     language, question = split_prefix(query.query or "")
     results: List[InlineQueryResultArticle] = []
     if question:

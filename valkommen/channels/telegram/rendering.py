@@ -134,7 +134,8 @@ def render(replies: Sequence[Dict[str, Any]], catalogue: Catalogue, language: st
     for reply in replies:
         markup: Optional[ReplyMarkup] = inline_keyboard(reply.get("buttons") or [])
         text = reply.get("text")
-        custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+        raw_custom = reply.get("custom")
+        custom: Dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
         if isinstance(text, str) and text.strip():
             pieces = split_text(text)
             out.extend(TextOut(html.escape(piece)) for piece in pieces[:-1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Dict, Optional
+from typing import Dict
 
 import cachetools
 from telegram.ext import ContextTypes
@@ -24,16 +24,15 @@ class Services:
     settings: TelegramSettings
     rasa: RasaClient
     catalogue: Catalogue
-    limiter: Optional[RateLimiter] = None
+    # Built from the settings in __post_init__.
+    limiter: RateLimiter = field(init=False)
     pending: PendingQueue = field(default_factory=PendingQueue)
-    inline_cache: Optional[cachetools.TTLCache] = None
+    inline_cache: cachetools.TTLCache = field(init=False)
     locks: Dict[int, asyncio.Lock] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.limiter is None:
-            self.limiter = RateLimiter(self.settings.rate_limit_messages, self.settings.rate_limit_window)
-        if self.inline_cache is None:
-            self.inline_cache = ttl_cache(self.settings.inline_cache_size, self.settings.inline_cache_ttl)
+        self.limiter = RateLimiter(self.settings.rate_limit_messages, self.settings.rate_limit_window)
+        self.inline_cache = ttl_cache(self.settings.inline_cache_size, self.settings.inline_cache_ttl)
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         """One lock per chat: a user's messages reach Rasa in the order they were sent."""
