@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK
 from valkommen.core.paths import ROOT
+from valkommen.core.safety import carries_risk_word
 
 MODEL_METADATA = {"model_id": "simulated", "assistant_id": "valkommen"}
 TURN_SECONDS = 20.0
@@ -39,6 +40,7 @@ class Turn:
     language: str  # the language detected in the message and set as the conversation's
     slots: List[Tuple[str, Any]] = field(default_factory=list)  # SlotSet events besides language
     confidence: float = 0.95
+    risk: bool = False  # not understood, but carries a risk word (the NLU marks it; the report never lists it)
 
 
 @dataclass
@@ -58,8 +60,8 @@ def topic_turn(topic: str, text: str, language: str) -> Turn:
 
 
 def fallback_turn(text: str, language: str) -> Turn:
-    """A message below the confidence threshold: the topic fallback."""
-    return Turn(text, "nlu_fallback", ACTION_TOPIC_FALLBACK, language, confidence=0.3)
+    """A message below the confidence threshold: the topic fallback (marked when it carries a risk word)."""
+    return Turn(text, "nlu_fallback", ACTION_TOPIC_FALLBACK, language, confidence=0.3, risk=carries_risk_word(text))
 
 
 def out_of_scope_turn(text: str, language: str) -> Turn:
@@ -126,6 +128,8 @@ def conversation_events(conversation: Conversation) -> List[Dict[str, Any]]:
             "text_tokens": _tokens(turn.text),
             "intent_ranking": ranking,
         }
+        if turn.risk:
+            parse_data["risk"] = True
         events.append(
             {
                 "event": "user",
