@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List
@@ -120,6 +121,17 @@ def play_yaml(
                 f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in (ports.rasa_a, ports.rasa_b)
             )
             obj["data"]["nginx.conf"] = render(values, upstream, f"    server 127.0.0.1:{ports.telegram};")
+        if kind == "Deployment" and name == "valkommen-edge":
+            # podman 4.3 crashes on a volume from a secret: the certificate comes from a host folder.
+            tls_dir = Path(tempfile.mkdtemp(prefix="valkommen-edge-tls-"))
+            for file_name, text in (("tls.crt", tls_cert), ("tls.key", tls_key)):
+                (tls_dir / file_name).write_text(text, encoding="utf-8")
+                (tls_dir / file_name).chmod(0o644)  # a throw-away test key, read by the non-root edge
+            tls_dir.chmod(0o755)
+            for volume in _pod_spec(obj)["volumes"]:
+                if volume["name"] == "tls":
+                    volume.pop("secret", None)
+                    volume["hostPath"] = {"path": str(tls_dir), "type": "Directory"}
         if kind == "Deployment":
             obj["spec"]["replicas"] = 1
             for container in _pod_spec(obj)["containers"]:
@@ -142,6 +154,29 @@ def play_yaml(
                     out.append(replica)
                 continue
         out.append(obj)
-    out.insert(0, _secret("valkommen-secrets", {**secrets, "TRACKER_STORE_URL": tracker_url}))
-    out.insert(1, _secret("valkommen-edge-tls", {"tls.crt": tls_cert, "tls.key": tls_key}, "kubernetes.io/tls"))
+    create_podman_secret(_secret("valkommen-secrets", {**secrets, "TRACKER_STORE_URL": tracker_url}))
     return yaml.safe_dump_all(out, sort_keys=False, allow_unicode=True)
+
+
+def create_podman_secret(secret: Dict[str, Any]) -> None:
+    """Stores a Kubernetes Secret as the podman secret ``kube play`` reads.
+
+    podman 4.3 (Debian bookworm) keeps a Secret given in the played YAML as YAML text but reads it
+    back as a JSON object of base64 values ("secret ... is not valid JSON"); a podman secret
+    created beforehand as the JSON of the Secret's ``data`` is read correctly. So the Secrets are
+    created here and left out of the played YAML.
+    """
+    import json
+    import os
+    import subprocess
+
+    env = {**os.environ, "CONTAINERS_CONF": str(Path(__file__).resolve().parents[2] / "deploy" / "podman" / "containers.conf")}
+    name = secret["metadata"]["name"]
+    subprocess.run(["podman", "secret", "rm", name], capture_output=True, check=False, env=env)
+    subprocess.run(
+        ["podman", "secret", "create", name, "-"],
+        input=json.dumps(secret["data"]).encode(),
+        capture_output=True,
+        check=True,
+        env=env,
+    )

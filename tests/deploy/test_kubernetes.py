@@ -165,6 +165,9 @@ def played(tmp_path_factory) -> Iterator[Played]:
             encoding="utf-8",
         )
         podman("kube", "down", str(play), check=False)
+        left = podman("pod", "ps", "--filter", "name=valkommen", "--format", "{{.Name}}", check=False).stdout.split()
+        if left:  # pods of an earlier run that ended without its teardown
+            podman("pod", "rm", "--force", *left, check=False)
         start = time.monotonic()
         result = podman("kube", "play", "--network", "host", str(play), check=False)
         try:
