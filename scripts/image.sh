@@ -27,7 +27,7 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$ROOT/deploy/podman/containers.conf}"
 FORCE="${1:-}"
 
 # What the running containers need (the image has no tests, NLU data, tools or benchmarks).
-IMAGE_FILES=(Containerfile requirements.txt config.yml domain.yml endpoints.yml credentials.yml
+IMAGE_FILES=(Containerfile requirements.txt config.yml domain.yml endpoints.yml credentials.yml languages.yml
   deploy/endpoints.scaleout.yml valkommen actions locales data)
 
 # Debian packages of the local base: the shared libraries the Python build and the wheels in
