@@ -61,7 +61,7 @@ bench: install ## Load: 1/20/50 users vs Rasa's default (results/bench.md); wors
 	@. scripts/env.sh && $(PY) -m bench.worst_case
 	@. scripts/env.sh && $(PY) -m bench.conversation_length
 
-lint: ## ruff (lint + format check) and mypy on valkommen/ and actions/; CI runs it before the tests
+lint: install ## ruff (lint + format check) and mypy on valkommen/ and actions/; CI runs it before the tests
 	@scripts/lint.sh
 
 audit: ## Known vulnerabilities in the pinned dependencies (pip-audit; decisions in docs/security.md)
