@@ -33,9 +33,11 @@ stamp="$VENV/.requirements.sha256"
 want=$(cat "$ROOT/requirements.txt" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "==> installing pinned dependencies"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pip==24.0"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-      -r "$ROOT/requirements.txt"
-  "$VENV/bin/python" -m pip check
+  # pip's own notices about local index folders this machine's pip configuration names but
+  # does not have are noise for a newcomer: they are dropped; real errors still stop the script.
+  quiet_pip() { "$VENV/bin/python" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+  quiet_pip install --quiet --disable-pip-version-check "pip==24.0"
+  quiet_pip install --quiet --disable-pip-version-check -r "$ROOT/requirements.txt"
+  quiet_pip check
   echo "$want" > "$stamp"
 fi
