@@ -84,10 +84,13 @@ def start_actions(env: Dict[str, str], port: int, name: str = "actions") -> subp
     )
 
 
-def start_rasa(env: Dict[str, str], port: int, name: str = "rasa", cors: Optional[List[str]] = None) -> subprocess.Popen:
+def start_rasa(
+    env: Dict[str, str], port: int, name: str = "rasa", cors: Optional[List[str]] = None, endpoints: str = "endpoints.yml"
+) -> subprocess.Popen:
     """Starts the Rasa server with the REST channel and HTTP API on ``port``.
 
-    ``cors``: the web origins allowed to call it from a browser (none by default).
+    ``cors``: the web origins allowed to call it from a browser (none by default); ``endpoints``:
+    the endpoint configuration (deploy/endpoints.scaleout.yml for replicas).
     """
     args = [
         sys.executable,
@@ -100,7 +103,7 @@ def start_rasa(env: Dict[str, str], port: int, name: str = "rasa", cors: Optiona
         "--port",
         str(port),
         "--endpoints",
-        "endpoints.yml",
+        endpoints,
         "--credentials",
         "credentials.yml",
     ]

@@ -6,7 +6,6 @@ import os
 import shutil
 import ssl
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -16,7 +15,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import httpx
 
-from tools.servers import AUTH, ROOT, check_model, free_port, model_path, start_process
+from tools import servers
+from tools.servers import AUTH, ROOT, check_model, free_port
 from valkommen.server.wait_ready import actions_ready, rasa_ready
 
 SERVICES = ROOT / "scripts" / "services"
@@ -118,29 +118,12 @@ def balancer(directory: Path, replicas: List[str], settings: Optional[Dict[str, 
 def start_rasa(env: Dict[str, str], port: int, name: str, endpoints: str = "endpoints.yml") -> subprocess.Popen:
     """The Rasa server (``valkommen.server.rasa_server``: request checks and fault replies) with ``endpoints``."""
     check_model()
-    args = [
-        sys.executable,
-        "-m",
-        "valkommen.server.rasa_server",
-        "run",
-        "--model",
-        str(model_path()),
-        "--enable-api",
-        "--port",
-        str(port),
-        "--endpoints",
-        endpoints,
-        "--credentials",
-        "credentials.yml",
-    ]
-    return start_process(name, args, env)
+    return servers.start_rasa(env, port, name, endpoints=endpoints)
 
 
 def start_actions(env: Dict[str, str], port: int, name: str) -> subprocess.Popen:
     """The real action server, as production runs it (rasa-sdk behind valkommen.server.action_server's request checks)."""
-    return start_process(
-        name, [sys.executable, "-m", "valkommen.server.action_server", "--actions", "actions", "--port", str(port)], env
-    )
+    return servers.start_actions(env, port, name)
 
 
 def wait_until(ready: Callable[[], bool], process: Optional[subprocess.Popen], what: str, timeout: float = 300) -> None:
