@@ -78,7 +78,11 @@ def guarded_text(text: str, terms: SafetyTerms) -> str:
 def safety_match(text: str, terms: Optional[SafetyTerms] = None) -> Optional[Tuple[str, str]]:
     """``(topic, phrase)`` of the first safety topic whose phrase occurs in ``text``, or None."""
     terms = terms or load_terms()
-    haystack = guarded_text(text, terms)
+    return _phrase_in(guarded_text(text, terms), terms)
+
+
+def _phrase_in(haystack: str, terms: SafetyTerms) -> Optional[Tuple[str, str]]:
+    """``(topic, phrase)`` of the first safety phrase in an already guarded text."""
     if not haystack.strip(" |"):
         return None
     for topic in PRIORITY:
@@ -105,4 +109,4 @@ def carries_risk_word(text: str, terms: Optional[SafetyTerms] = None) -> bool:
     """Whether ``text`` holds a risk word (or any safety phrase) outside the guards."""
     terms = terms or load_terms()
     haystack = guarded_text(text, terms)
-    return any(word in haystack for word in terms.risk_words) or safety_match(text, terms) is not None
+    return any(word in haystack for word in terms.risk_words) or _phrase_in(haystack, terms) is not None
