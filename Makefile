@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: test-container image help install system-packages image train run chat telegram web test unit validate content-check translations-export translations-import eval retention report bench audit lint clean
+.PHONY: posters test-container image help install system-packages image train run chat telegram web test unit validate content-check translations-export translations-import eval retention report bench audit lint clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ eval: train ## Score NLU on the held-out set vs Rasa's default pipeline (results
 
 retention: install ## Delete tracker events older than RETENTION_DAYS (default 21); the Rasa server also runs it daily
 	@. scripts/env.sh && $(PY) -m valkommen.server.retention --endpoints endpoints.yml
+
+posters: install ## Printable A4 posters per meeting place with QR codes to the bot and the page (results/posters/)
+	@. scripts/env.sh && $(PY) -m tools.posters $(POSTER_ARGS)
 
 report: install ## Follow-up report (HTML + CSV) from the tracker store into results/report/ (REPORT_ARGS="--lang en")
 	@. scripts/env.sh && $(PY) -m valkommen.stats $(REPORT_ARGS)

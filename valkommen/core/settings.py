@@ -274,6 +274,14 @@ class Settings(BaseSettings):
     telegram_rate_limit: int = _setting(
         20, "Messages per user per minute the bot passes on.", "a whole number ≥ 1", "Telegram", ge=1
     )
+    telegram_bot_username: str = _setting(
+        "ValkommenDemoBot",
+        "The bot's @username without @: the posters' QR codes link to t.me/<username>. The default is a demo name"
+        " (the posters then say DEMO); set the municipality's bot.",
+        "a Telegram username: 5-32 letters, digits or _",
+        "Telegram",
+        regex=r"^[A-Za-z][A-Za-z0-9_]{4,31}$",
+    )
     # -- Install ---------------------------------------------------------------------------------
     python310: Optional[str] = _setting(
         None,

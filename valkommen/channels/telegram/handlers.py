@@ -6,7 +6,8 @@ import html
 import json
 import logging
 import re
-from typing import Any, Dict, List, Optional
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, List, Optional
 
 from telegram import Bot, Update, User
 from telegram.constants import ChatAction
@@ -19,12 +20,14 @@ from valkommen.channels.telegram.rasa_client import RasaUnavailable
 from valkommen.channels.telegram.rendering import TextOut, asks_location, remove_location_keyboard, render
 from valkommen.channels.telegram.services import Services, services
 from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
+from valkommen.core.places import load_directory
 from valkommen.core.pseudonym import pseudonymous_id
 from valkommen.core.reply_language import language_of
 
 LOGGER = logging.getLogger(__name__)
 PLATFORM = "telegram"
 DEEP_LINK = re.compile(r"^([a-z][a-z_]*)_([a-z]{2,3}(?:-easy)?)$")
+PLACE_LINK = re.compile(r"^place-([a-z0-9_]{1,40})$")  # a meeting place poster's QR code (tools/posters.py)
 LANGUAGE_KEY = "language"  # user_data: the language of the latest reply, as the reply said it
 LOCATION_KEYBOARD = "location_keyboard"  # user_data flag: the share-location keyboard is shown
 
@@ -214,7 +217,8 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start: welcome and language choice; a deep link <topic>_<lang> opens that topic in that language."""
+    """/start: welcome and language choice; a deep link <topic>_<lang> opens that topic in that language,
+    a poster's place-<id> also answers about that meeting place."""
     svc = services(context)
     argument = context.args[0] if context.args else ""
     match = DEEP_LINK.match(argument)
@@ -225,7 +229,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await converse(update, context, f"/{match.group(1)}")
         return
     await converse(update, context, "/greet")
+    place = PLACE_LINK.match(argument)
+    if place and place.group(1) in _place_ids():
+        await converse(update, context, "/meeting_place" + json.dumps({"place": place.group(1)}, separators=(",", ":")))
     await converse(update, context, "/change_language")
+
+
+@lru_cache(maxsize=1)
+def _place_ids() -> FrozenSet[str]:
+    """The meeting place ids a poster's deep link may name."""
+    return frozenset(place.id for place in load_directory().places)
 
 
 async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
