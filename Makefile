@@ -73,10 +73,10 @@ audit: ## Known vulnerabilities in the pinned dependencies (pip-audit; decisions
 unit: install ## Every test that needs no server, browser or model (pytest -m unit)
 	@. scripts/env.sh && $(PY) -m pytest tests -q -m unit
 
-test: system-packages train ## Everything but the container run: unit, end-to-end, browser and scale-out tests on the real servers
-	@. scripts/env.sh && $(PY) -m pytest tests -q -m "not container"
+test: system-packages train image ## Every test: unit, end-to-end, browser, scale-out, and the image with the Kubernetes manifests played with podman
+	@. scripts/env.sh && $(PY) -m pytest tests -q
 
-test-container: image ## The image and the Kubernetes manifests played with podman (tests/deploy)
+test-container: image ## Only the container run: the image and the Kubernetes manifests played with podman (tests/deploy)
 	@. scripts/env.sh && $(PY) -m pytest tests/deploy -q -m container
 
 clean: ## Remove models and runtime data (keeps .venv)

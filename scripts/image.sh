@@ -78,7 +78,7 @@ build_local_base() {
         -cf - . | tar -C \"\$1/usr/local\" -xf -" \
     --customize-hook='mkdir -p "$1/usr/local/lib/python3.10/site-packages" && chroot "$1" /sbin/ldconfig' \
     --customize-hook='ln -sf python3.10 "$1/usr/local/bin/python3" && ln -sf python3.10 "$1/usr/local/bin/python"' \
-    --customize-hook='chroot "$1" /usr/local/bin/python3.10 -m compileall -q -j0 /usr/local/lib/python3.10 >/dev/null || true' \
+    --customize-hook='chroot "$1" /usr/local/bin/python3.10 -m compileall -q -j0 -x lib2to3/tests /usr/local/lib/python3.10 >/dev/null 2>&1 || true' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     bookworm "$tar/base.tar" http://deb.debian.org/debian "deb http://deb.debian.org/debian-security bookworm-security main"
   podman import --quiet \
@@ -91,7 +91,7 @@ build_local_base() {
   echo "==> base image built in $(( $(date +%s) - start )) s"
 }
 
-if [ "$IMAGE_BASE" = "localhost/valkommen-base:bookworm" ]; then
+if [[ "$IMAGE_BASE" == localhost/valkommen-base:* ]]; then  # ours: built here (any tag)
   build_local_base
 fi
 [ "$FORCE" = "--base" ] && exit 0

@@ -8,7 +8,7 @@ cd "$ROOT"
 
 fingerprint() {
   # The safety phrases (valkommen/core/*_terms.yml) are read at run time: changing them needs no retraining.
-  find config.yml domain.yml nlu_data data valkommen/nlu valkommen/core/places.py valkommen/core/geo.py valkommen/core/languages.py valkommen/core/text.py requirements.txt -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
+  find config.yml domain.yml languages.yml nlu_data data valkommen/nlu valkommen/core/places.py valkommen/core/geo.py valkommen/core/languages.py valkommen/core/text.py requirements.txt -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
     ! -name emergency_terms.yml \
     -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
@@ -26,7 +26,20 @@ if [ "${1:-}" != "--force" ] && [ -f "$MODEL_PATH" ] && [ "$(cat "$stamp" 2>/dev
 fi
 echo "==> training the model (data or config changed)"
 start=$(date +%s)
-"$VENV/bin/rasa" train --config config.yml --domain domain.yml --data nlu_data \
-  --out "$(dirname "$MODEL_PATH")" --fixed-model-name "$(basename "$MODEL_PATH" .tar.gz)" --quiet
+# Rasa and its libraries print pages of warnings about things this project has decided (no
+# EntitySynonymMapper; deprecations in TensorFlow, click, pkg_resources). They go to var/train.log;
+# the terminal gets them only when training fails (its last 40 lines) or with VERBOSE=1.
+# Data problems are what `make validate` is for.
+mkdir -p "$ROOT/var"
+log="$ROOT/var/train.log"
+train=("$VENV/bin/rasa" train --config config.yml --domain domain.yml --data nlu_data
+  --out "$(dirname "$MODEL_PATH")" --fixed-model-name "$(basename "$MODEL_PATH" .tar.gz)" --quiet)
+if [ "${VERBOSE:-0}" = "1" ]; then
+  "${train[@]}"
+elif ! "${train[@]}" > "$log" 2>&1; then
+  echo "error: training failed; the end of $log:" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+fi
 echo "$want" > "$stamp"
 echo "==> trained in $(( $(date +%s) - start )) s: $MODEL_PATH"
