@@ -52,3 +52,11 @@ def test_in_arabic_a_contact_stays_left_to_right(catalogue):
 
 def test_an_unknown_language_gets_the_swedish_notice(catalogue):
     assert notice("xx", catalogue, load_settings({})).title == notice("sv", catalogue, load_settings({})).title
+
+
+def test_the_terminal_chat_opens_with_the_disclosure_and_the_notices_address(catalogue):
+    from valkommen.channels.terminal import disclosure
+
+    text = disclosure("ar")
+    assert text.startswith(catalogue.interface("disclosure", "ar"))
+    assert text.endswith(f"{notice('ar', catalogue).title}: {notice('ar', catalogue).url}")
