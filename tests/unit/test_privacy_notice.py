@@ -60,3 +60,12 @@ def test_the_terminal_chat_opens_with_the_disclosure_and_the_notices_address(cat
     text = disclosure("ar")
     assert text.startswith(catalogue.interface("disclosure", "ar"))
     assert text.endswith(f"{notice('ar', catalogue).title}: {notice('ar', catalogue).url}")
+
+
+def test_the_server_warns_while_the_notice_shows_demo_placeholders():
+    from valkommen.core.privacy_notice import demo_warning
+
+    warning = demo_warning(load_settings({"PRIVACY_CONTACT": "kontakt@example.org"}))
+    assert warning and "PRIVACY_CONTROLLER" in warning and "PRIVACY_DPO_CONTACT" in warning
+    assert "PRIVACY_CONTACT," not in warning
+    assert demo_warning(load_settings(FILLED)) is None

@@ -112,3 +112,15 @@ def render_text(privacy: PrivacyNotice) -> str:
     for section in privacy.sections:
         parts.append("\n".join((section.heading, *section.paragraphs)))
     return re.sub(r"\n{3,}", "\n\n", "\n\n".join(parts))
+
+
+def demo_warning(config: Optional[Settings] = None) -> Optional[str]:
+    """A line for the server's start-up when the notice still shows demo placeholders, else None."""
+    config = config or settings()
+    left = [field.upper() for field in SETTING_OF.values() if is_demo_placeholder(getattr(config, field))]
+    if not left:
+        return None
+    return (
+        f"warning: the privacy notice still shows demo placeholders for {', '.join(left)}: "
+        "set them before the assistant is published (docs/deploy.md)"
+    )

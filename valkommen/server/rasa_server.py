@@ -140,6 +140,11 @@ def main() -> None:
         print(f"error: {problem}", file=sys.stderr)
         sys.exit(2)
     install(token)
+    from valkommen.core.privacy_notice import demo_warning
+
+    warning = demo_warning()  # the responsible organisation's details are still "[DEMO – fill in: …]"
+    if warning:
+        print(warning, file=sys.stderr)
     from valkommen.core.masking import install_log_masking
     from valkommen.server import sessions, speedups, store_masking, typed_payloads
 
