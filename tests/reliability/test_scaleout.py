@@ -208,6 +208,37 @@ def test_admin_routes_are_refused_at_the_edge(cluster, client):
             assert "Rasa" not in response.text and "nginx/" not in response.text
 
 
+def test_the_owner_erases_the_conversation_through_the_edge_and_guessing_is_rate_limited(cluster, client):
+    import secrets
+
+    import sqlalchemy as sa
+
+    edge, sender, own = cluster.edge, new_sender(), secrets.token_urlsafe(32)
+    time.sleep(edge.burst / edge.rate_per_second + 0.5)  # whatever earlier tests used has drained
+    body = {"sender": sender, "message": "Hej", "metadata": {"channel": "web", "erase_secret": own}}
+    said = client.post(f"{cluster.balancer_url}/webhooks/rest/webhook", json=body, headers={"X-Sender": sender})
+    assert said.status_code == 200 and reached_a_replica(said)
+
+    erased = client.post(
+        f"{cluster.balancer_url}/privacy/erase", json={"sender": sender, "secret": own}, headers={"X-Sender": sender}
+    )
+
+    assert erased.status_code == 204 and reached_a_replica(erased), erased.text
+    engine = sa.create_engine(cluster.tracker_url)
+    with engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+    engine.dispose()
+    assert count == 0
+    statuses = [
+        client.post(
+            f"{cluster.balancer_url}/privacy/erase", json={"sender": sender, "secret": secrets.token_urlsafe(32)}
+        ).status_code
+        for _ in range(12)
+    ]
+    assert statuses[0] == 404 and 429 in statuses, statuses  # a person presses once; guessing is slowed down
+    time.sleep(6)  # the erase limit (1 r/s, burst 5) drains before the next test
+
+
 def test_the_internal_address_serves_the_admin_routes_with_the_token(cluster, client):
     assert cluster.edge.internal_url
     assert client.get(f"{cluster.edge.internal_url}/status", headers=AUTH).status_code == 200

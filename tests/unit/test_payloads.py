@@ -112,3 +112,36 @@ def test_payloads_our_buttons_send_are_accepted(text):
 )
 def test_payloads_no_button_sends_are_refused(text):
     assert typed_payload_problem(text, INTENTS, RULES) is not None
+
+
+def test_the_erase_secret_is_kept_only_as_its_sha256():
+    import hashlib
+
+    from valkommen.server.payloads import clean_metadata
+
+    secret = "Abc_-" + "x" * 40
+    clean = clean_metadata({"channel": "web", "erase_secret": secret})
+    assert clean == {"channel": "web", "erase_key": hashlib.sha256(secret.encode("utf-8")).hexdigest()}
+    assert secret not in repr(clean)
+
+
+@pytest.mark.parametrize("secret", ["short", "a" * 31, "a" * 129, "a" * 40 + "!", "ä" * 40, 12345, None, ["a" * 40]])
+def test_an_invalid_erase_secret_is_dropped(secret):
+    from valkommen.server.payloads import clean_metadata
+
+    assert clean_metadata({"channel": "web", "erase_secret": secret}) == {"channel": "web"}
+
+
+@pytest.mark.parametrize(
+    "lat, lon, expected",
+    [
+        (57.7210341, 12.9399127, {"lat": 57.721, "lon": 12.94}),  # Borås: 0.001° lat (111 m), 0.002° lon (119 m)
+        (57.72049, 12.93899, {"lat": 57.72, "lon": 12.938}),
+        (0.00049, 0.00049, {"lat": 0.0, "lon": 0.0}),  # the equator: 0.001° both ways
+        (89.9999, 179.9999, {"lat": 90.0, "lon": 180.0}),
+    ],
+)
+def test_a_shared_location_is_kept_to_about_100_metres(lat, lon, expected):
+    from valkommen.server.payloads import clean_metadata
+
+    assert clean_metadata({"location": {"lat": lat, "lon": lon}}) == {"location": expected}

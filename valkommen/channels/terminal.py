@@ -37,6 +37,14 @@ def show(replies: List[Dict[str, Any]]) -> List[str]:
     return payloads
 
 
+def disclosure(language: Optional[str]) -> str:
+    """The first-contact disclosure and where the privacy notice is, in ``language``."""
+    from valkommen.core.privacy_notice import notice
+
+    privacy = notice(language)
+    return f"{default_catalogue().interface('disclosure', language)}\n{privacy.title}: {privacy.url}"
+
+
 def main() -> int:
     """Reads lines from the terminal; a number presses the button with that number."""
     config = exit_on_error()  # a bad setting: "error: NAME: ..." and status 2
@@ -47,6 +55,7 @@ def main() -> int:
     sender = f"cli-{uuid.uuid4().hex}"
     payloads: List[str] = []
     replied = language  # the terminal's own line in the language the latest reply said it is in
+    disclosed = False  # a new sender every run: the first answer comes after the disclosure
     with httpx.Client(timeout=30.0) as client:
         while True:
             try:
@@ -60,6 +69,9 @@ def main() -> int:
                 replies = send(client, args.url, sender, line, language)
                 said = language_of(replies)
                 replied = said.code if said else replied
+                if not disclosed:
+                    print(f"\n{disclosure(replied)}")
+                    disclosed = True
                 payloads = show(replies)
             except httpx.HTTPError:
                 print(default_catalogue().interface("unavailable", replied), file=sys.stderr)
