@@ -60,6 +60,7 @@ def check(catalogue: Catalogue, today: dt.date, max_age_days: int) -> List[Langu
         for group, own, reference in (
             ("interface", locale.interface, source.interface),
             ("topic_titles", locale.topic_titles, source.topic_titles),
+            ("privacy_notice", locale.privacy_notice, source.privacy_notice),
         ):
             report.missing_strings += sorted(f"{group}.{k}" for k in reference if k not in own)
             for key, text in own.items():

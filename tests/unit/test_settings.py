@@ -131,7 +131,7 @@ def test_env_example_lists_every_setting_with_its_default_and_nothing_else():
     values = _example_values((ROOT / ".env.example").read_text(encoding="utf-8"))
     assert sorted(values) == sorted(variables())
     shown = {name: value.replace("$ROOT", str(ROOT)) for name, value in values.items()}
-    derived = {"RASA_URL", "ACTION_ENDPOINT_URL", "WEB_ORIGINS"}  # computed from the ports: checked below
+    derived = {"RASA_URL", "ACTION_ENDPOINT_URL", "WEB_ORIGINS", "PRIVACY_NOTICE_URL"}  # computed from the ports: checked below
     for name, field in Settings.__fields__.items():
         env_name = name.upper()
         if env_name in derived:

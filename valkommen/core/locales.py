@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Tuple
@@ -109,6 +109,10 @@ class Locale:
     answers: Mapping[str, Answer]
     interface: Mapping[str, str]
     topic_titles: Mapping[str, str]
+    #: Headings and sentences of the privacy notice (``privacy_notice:``; see core/privacy_notice.py).
+    privacy_notice: Mapping[str, str] = field(default_factory=dict)
+    #: Whether a person has checked this language's privacy notice (``privacy_notice.reviewed``).
+    privacy_notice_reviewed: bool = False
 
 
 @dataclass(frozen=True)
@@ -319,6 +323,8 @@ def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None, language
         except LocaleError as error:
             raise LocaleError(f"{path.name}: answer {topic!r}: {error}") from error
         answers[topic] = Answer(text, reviewed, by, on, entry["text"])
+    notice = dict(data.get("privacy_notice") or {})
+    notice_reviewed = parse_review(notice.pop("reviewed", False), f"{path.name}: privacy_notice")[0]
     return Locale(
         code=code,
         name=language.name,
@@ -326,6 +332,8 @@ def load_locale(path: Path, facts: Optional[Mapping[str, Fact]] = None, language
         answers=answers,
         interface={k: fill_facts(str(v), facts, direction, strict=False) for k, v in (data.get("interface") or {}).items()},
         topic_titles={k: str(v) for k, v in (data.get("topic_titles") or {}).items()},
+        privacy_notice={k: fill_facts(str(v), facts, direction, strict=False) for k, v in notice.items()},
+        privacy_notice_reviewed=notice_reviewed,
     )
 
 

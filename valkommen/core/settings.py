@@ -45,6 +45,8 @@ _SOURCE: ContextVar[Optional[Mapping[str, str]]] = ContextVar("valkommen_setting
 
 PORT = "a TCP port number from 1 to 65535"
 HTTP_URL = "an http:// or https:// URL with a host"
+#: How a placeholder value a municipality must replace begins (``is_demo_placeholder``).
+DEMO_MARK = "[DEMO –"
 
 
 def _environment(settings: BaseSettings) -> Dict[str, Any]:
@@ -178,6 +180,27 @@ class Settings(BaseSettings):
         "Privacy",
         ge=1,
     )
+    privacy_controller: str = _setting(
+        DEMO_MARK + " fill in: the organisation responsible for the personal data (personuppgiftsansvarig)]",
+        "Privacy notice: the organisation responsible for the personal data, as users read it (the demo value is a marked placeholder).",
+        "a name",
+        "Privacy",
+        min_length=1,
+    )
+    privacy_contact: str = _setting(
+        DEMO_MARK + " fill in: how to contact the responsible organisation]",
+        "Privacy notice: how users contact the responsible organisation (address, phone or e-mail of the municipality).",
+        "a contact",
+        "Privacy",
+        min_length=1,
+    )
+    privacy_dpo_contact: str = _setting(
+        DEMO_MARK + " fill in: how to contact the data protection officer (dataskyddsombud)]",
+        "Privacy notice: how users contact the data protection officer (dataskyddsombud).",
+        "a contact",
+        "Privacy",
+        min_length=1,
+    )
     pseudonym_key: Optional[SecretStr] = _setting(
         None, "Key of the pseudonymous sender ids (a secret; default: the key in PSEUDONYM_KEY_FILE).", "a key", "Privacy"
     )
@@ -247,6 +270,13 @@ class Settings(BaseSettings):
         "Web widget",
         shown="http://localhost:$WEB_PORT",
     )
+    privacy_notice_url: Optional[str] = _setting(
+        None,
+        "Privacy notice: the public address of the full notice page (the web chat links to it).",
+        HTTP_URL,
+        "Web widget",
+        shown="http://localhost:$WEB_PORT/privacy.html",
+    )
     # -- Telegram --------------------------------------------------------------------------------
     telegram_bot_token: Optional[SecretStr] = _setting(
         None,
@@ -313,9 +343,13 @@ class Settings(BaseSettings):
             raise ValueError("not an origin")
         return value
 
-    @validator("action_endpoint_url", "rasa_url", "telegram_api_url")
-    def _http_url(cls, value: str) -> str:
-        if not _is_url(value, ("http", "https")):
+    @validator("privacy_notice_url", always=True)
+    def _privacy_notice_default(cls, value: Optional[str], values: Dict[str, Any]) -> str:
+        return value or f"http://localhost:{values.get('web_port', 8080)}/privacy.html"
+
+    @validator("action_endpoint_url", "rasa_url", "telegram_api_url", "privacy_notice_url")
+    def _http_url(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _is_url(value, ("http", "https")):
             raise ValueError("not a URL")
         return value
 
@@ -336,6 +370,11 @@ class Settings(BaseSettings):
             if isinstance(value, str) and "://" in value:
                 value = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", value)
             yield name, value
+
+
+def is_demo_placeholder(value: Optional[str]) -> bool:
+    """Whether ``value`` is still one of the demo's marked placeholders (``[DEMO – fill in: …]``)."""
+    return value is not None and value.strip().startswith(DEMO_MARK)
 
 
 def variable(name: str) -> str:
