@@ -22,6 +22,7 @@ from valkommen.core.accessibility_statement import statement
 from valkommen.core.languages import SOURCE_LANGUAGE
 from valkommen.core.locales import Catalogue, LocaleError, default_catalogue
 from valkommen.core.places import Place, PlaceDirectory, load_directory
+from valkommen.core.privacy_notice import notice
 from valkommen.core.settings import exit_on_error
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -65,7 +66,7 @@ def _text(value: str) -> str:
         out.append(f'<a href="{url}">{url}</a>')
         last = match.end()
     out.append(html.escape(value[last:]))
-    return DEMO_VALUE.sub(lambda m: f'<mark class="demo">{m.group(0)}</mark>', "".join(out))
+    return DEMO_VALUE.sub(lambda m: f'<mark class="demo" lang="en" dir="ltr">{m.group(0)}</mark>', "".join(out))
 
 
 def document_body(title: str, sections: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> str:
@@ -87,10 +88,11 @@ def accessibility_page(catalogue: Catalogue, lang: str, rasa_url: str) -> str:
     return _page(found.language, found.direction, found.title, body, rasa_url, _footer(catalogue, lang))
 
 
-def _widget_tag(rasa_url: str, place_id: Optional[str], lang: str) -> str:
+def _widget_tag(rasa_url: str, place_id: Optional[str], lang: str, keep_history: bool = False) -> str:
     place = f' data-meeting-place="{html.escape(place_id)}"' if place_id else ""
+    keep = ' data-keep-history="true"' if keep_history else ""
     return (
-        f'<script src="/widget.js" data-server="{html.escape(rasa_url)}"{place} data-lang="{html.escape(lang)}" defer></script>'
+        f'<script src="/widget.js" data-server="{html.escape(rasa_url)}"{place} data-lang="{html.escape(lang)}"{keep} defer></script>'
     )
 
 
@@ -109,8 +111,17 @@ def _offer(catalogue: Catalogue, offer: str, lang: str) -> str:
         return offer
 
 
-def index_page(directory: PlaceDirectory, catalogue: Catalogue, lang: str, rasa_url: str) -> str:
-    """The list of meeting places, each a link to its page."""
+def privacy_page(catalogue: Catalogue, lang: str, rasa_url: str) -> str:
+    """The privacy notice (valkommen/core/privacy_notice.py); settings still at their demo value are marked."""
+    found = notice(lang, catalogue)
+    body = document_body(found.title, ((s.heading, s.paragraphs, ()) for s in found.sections))
+    return _page(found.language, found.direction, found.title, body, rasa_url, _footer(catalogue, lang))
+
+
+def index_page(
+    directory: PlaceDirectory, catalogue: Catalogue, lang: str, rasa_url: str, keep_history: bool = False
+) -> str:
+    """The list of meeting places, each a link to its page (``keep_history``: the widget's opt-in)."""
     t = lambda key: html.escape(catalogue.interface(key, lang))  # noqa: E731
     items = "\n".join(
         f'<li><a href="/{html.escape(p.id)}.html?lang={html.escape(lang)}">{html.escape(p.name)}</a></li>'
@@ -118,14 +129,17 @@ def index_page(directory: PlaceDirectory, catalogue: Catalogue, lang: str, rasa_
     )
     body = (
         f"<h1>{t('web_page_index_title')}</h1>\n<p>{t('web_page_intro')}</p>\n<ul>\n{items}\n</ul>\n"
-        f'<p class="note">{t("web_page_note")}</p>\n{_widget_tag(rasa_url, None, lang)}'
+        f'<p class="note">{t("web_page_note")}</p>\n{_widget_tag(rasa_url, None, lang, keep_history)}'
     )
     title = catalogue.interface("web_page_index_title", lang)
     return _page(lang, catalogue.locale(lang).direction, title, body, rasa_url, _footer(catalogue, lang))
 
 
-def place_page(directory: PlaceDirectory, place: Place, catalogue: Catalogue, lang: str, rasa_url: str) -> str:
-    """One meeting place's page: its name, district, official page and the widget."""
+def place_page(
+    directory: PlaceDirectory, place: Place, catalogue: Catalogue, lang: str, rasa_url: str, keep_history: bool = False
+) -> str:
+    """One meeting place's page: its name, district, official page and the widget (``keep_history``:
+    the page opts in to keep the conversation for a day, ``data-keep-history``)."""
     t = lambda key: html.escape(catalogue.interface(key, lang))  # noqa: E731
     lines = [f"<h1>{html.escape(place.name)}</h1>"]
     district = _district_name(directory, place)
@@ -138,7 +152,7 @@ def place_page(directory: PlaceDirectory, place: Place, catalogue: Catalogue, la
     if place.url:
         lines.append(f'<p><a href="{html.escape(place.url)}">{t("web_official_page")}</a></p>')
     lines.append(f'<p class="note">{t("web_page_note")}</p>')
-    lines.append(_widget_tag(rasa_url, place.id, lang))
+    lines.append(_widget_tag(rasa_url, place.id, lang, keep_history))
     return _page(lang, catalogue.locale(lang).direction, place.name, "\n".join(lines), rasa_url, _footer(catalogue, lang))
 
 
@@ -155,18 +169,26 @@ def create_app(
         code = request.query.get("lang", SOURCE_LANGUAGE)
         return code if code in catalogue.locales else SOURCE_LANGUAGE
 
+    def keeps_history(request: web.Request) -> bool:
+        """``?keep-history=true``: the demo of a host page that keeps the conversation (docs/widget.md)."""
+        return request.query.get("keep-history") == "true"
+
     async def index(request: web.Request) -> web.Response:
-        return web.Response(text=index_page(directory, catalogue, language(request), rasa_url), content_type="text/html")
+        page = index_page(directory, catalogue, language(request), rasa_url, keeps_history(request))
+        return web.Response(text=page, content_type="text/html")
 
     async def place(request: web.Request) -> web.Response:
         found = directory.place(request.match_info["place"])
         if found is None:
             raise web.HTTPNotFound()
-        page = place_page(directory, found, catalogue, language(request), rasa_url)
+        page = place_page(directory, found, catalogue, language(request), rasa_url, keeps_history(request))
         return web.Response(text=page, content_type="text/html")
 
     async def accessibility(request: web.Request) -> web.Response:
         return web.Response(text=accessibility_page(catalogue, language(request), rasa_url), content_type="text/html")
+
+    async def privacy(request: web.Request) -> web.Response:
+        return web.Response(text=privacy_page(catalogue, language(request), rasa_url), content_type="text/html")
 
     async def strings_json(request: web.Request) -> web.Response:
         return web.Response(text=strings, content_type="application/json", headers={"Cache-Control": "no-cache"})
@@ -183,6 +205,7 @@ def create_app(
     app.router.add_get("/index.html", index)
     app.router.add_get("/strings.json", strings_json)
     app.router.add_get("/accessibility.html", accessibility)
+    app.router.add_get("/privacy.html", privacy)
     app.router.add_get("/{name:(widget\\.js|widget\\.css|page\\.css)}", static)
     app.router.add_get("/{place:[a-z0-9_-]+}.html", place)
     return app

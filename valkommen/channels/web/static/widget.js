@@ -411,13 +411,26 @@
     fit();
     document.addEventListener("focusin", function (e) {
       var target = e.target;
-      if (!target || ui.root.contains(target) || !target.getBoundingClientRect) return;
-      var cover = (state.open ? ui.panel : ui.launcher).getBoundingClientRect();
-      var r = target.getBoundingClientRect();
-      if (!overlaps(r, cover)) return;
-      window.scrollBy(0, r.bottom - cover.top + 8);
-      if (state.open && overlaps(target.getBoundingClientRect(), ui.panel.getBoundingClientRect())) setOpen(false, false);
+      if (target && !ui.root.contains(target) && target.getBoundingClientRect) reveal(target, true);
     });
+  }
+  /* Scrolls the focused part of the page above the widget; if there is no room for it there, an
+     open panel closes (the launcher is small: the spacer gives room above it). */
+  function reveal(target, again) {
+    var cover = (state.open ? ui.panel : ui.launcher).getBoundingClientRect();
+    var r = target.getBoundingClientRect();
+    if (!overlaps(r, cover)) return;
+    var room = cover.top - 8;
+    if (r.height <= room) {
+      window.scrollBy(0, r.bottom - room);
+      r = target.getBoundingClientRect();
+      if (!overlaps(r, cover) && r.top >= 0) return;
+    }
+    if (state.open) {
+      setOpen(false, false);
+      target.scrollIntoView({ block: "nearest" });
+      if (again) requestAnimationFrame(function () { reveal(target, false); });
+    }
   }
   function overlaps(a, b) {
     return a.width > 0 && a.height > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -670,14 +683,20 @@
         if (!r.text && !r.buttons && !r.custom) return;
         shown.push({ from: "bot", lang: state.lang, text: r.text || null, buttons: r.buttons || null, custom: r.custom || null });
       });
+      var first = null;
       shown.forEach(function (m) {
         if (m.source && !state.noticed) { // once per conversation
           m.notice = true;
           state.noticed = true;
           save("noticed", true);
         }
-        keep(m);
+        var node = keep(m);
+        first = first || node;
       });
+      if (first) { // a long answer is read from its start: show that rather than its end
+        var top = first.getBoundingClientRect().top - ui.log.getBoundingClientRect().top;
+        if (top < 0) ui.log.scrollTop += top - 8;
+      }
       next();
     }).catch(function () {
       if (sender !== state.session) return;
