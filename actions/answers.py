@@ -33,7 +33,9 @@ class ActionAnswerTopic(ReplyAction):
             return [SlotSet(SLOT_LANGUAGE, language)]
         answer = catalogue.answer(topic, language)
         dispatcher.utter_message(
-            text=answer.text, buttons=feedback_buttons(catalogue, language), json_message=unreviewed_translation(catalogue, answer)
+            text=answer.text,
+            buttons=feedback_buttons(catalogue, language),
+            json_message=unreviewed_translation(catalogue, answer),
         )
         return [SlotSet(SLOT_LANGUAGE, language), SlotSet(SLOT_LAST_TOPIC, topic)] + comment_events(tracker, language)
 

@@ -48,7 +48,9 @@ def test_axe_finds_no_wcag_22_aa_violation_in_arabic_right_to_left(page, demo_ur
     page.screenshot(path=str(shots / "axe-ar.png"))
 
 
-@pytest.mark.parametrize("path", ["/privacy.html?lang=sv", "/privacy.html?lang=ar", "/accessibility.html?lang=sv", "/accessibility.html?lang=en"])
+@pytest.mark.parametrize(
+    "path", ["/privacy.html?lang=sv", "/privacy.html?lang=ar", "/accessibility.html?lang=sv", "/accessibility.html?lang=en"]
+)
 def test_axe_finds_no_wcag_22_aa_violation_on_the_privacy_and_accessibility_pages(page, demo_url, shots, path):
     page.goto(f"{demo_url}{path}")
     assert violations(page) == []

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 
 from bench.widget_measure import widget_sizes
 from tests.web.helpers import ask, bot_count, bot_texts, open_widget, user_texts, wait_for_reply

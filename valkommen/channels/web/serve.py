@@ -91,9 +91,7 @@ def accessibility_page(catalogue: Catalogue, lang: str, rasa_url: str) -> str:
 def _widget_tag(rasa_url: str, place_id: Optional[str], lang: str, keep_history: bool = False) -> str:
     place = f' data-meeting-place="{html.escape(place_id)}"' if place_id else ""
     keep = ' data-keep-history="true"' if keep_history else ""
-    return (
-        f'<script src="/widget.js" data-server="{html.escape(rasa_url)}"{place} data-lang="{html.escape(lang)}"{keep} defer></script>'
-    )
+    return f'<script src="/widget.js" data-server="{html.escape(rasa_url)}"{place} data-lang="{html.escape(lang)}"{keep} defer></script>'
 
 
 def _district_name(directory: PlaceDirectory, place: Place) -> Optional[str]:
@@ -118,9 +116,7 @@ def privacy_page(catalogue: Catalogue, lang: str, rasa_url: str) -> str:
     return _page(found.language, found.direction, found.title, body, rasa_url, _footer(catalogue, lang))
 
 
-def index_page(
-    directory: PlaceDirectory, catalogue: Catalogue, lang: str, rasa_url: str, keep_history: bool = False
-) -> str:
+def index_page(directory: PlaceDirectory, catalogue: Catalogue, lang: str, rasa_url: str, keep_history: bool = False) -> str:
     """The list of meeting places, each a link to its page (``keep_history``: the widget's opt-in)."""
     t = lambda key: html.escape(catalogue.interface(key, lang))  # noqa: E731
     items = "\n".join(

@@ -360,7 +360,6 @@
     Promise.resolve(inflight).catch(function () {}).then(function () { return sendErasure(target); }).then(function (status) {
       var key = status === 204 ? "web_erase_done" : status === 404 ? "web_erase_nothing" : "web_erase_offline";
       var note = mark(el("p", "vk-system", t(key)), state.lang);
-      note.setAttribute("role", "status");
       ui.log.appendChild(note);
       scrollDown();
     });
