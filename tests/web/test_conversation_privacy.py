@@ -63,6 +63,17 @@ def test_history_is_kept_for_the_tab_only_unless_the_page_opts_in(browser, page,
     other.close()
 
 
+def test_a_conversation_an_older_widget_left_in_local_storage_is_removed(page, demo_url):
+    page.goto(f"{demo_url}/norrby.html")
+    page.evaluate(
+        """() => { localStorage.setItem('valkommen:session', JSON.stringify('old'));
+                   localStorage.setItem('valkommen:messages', JSON.stringify([{from: 'user', text: 'mitt personnummer'}])); }"""
+    )
+    open_widget(page, f"{demo_url}/norrby.html")
+    assert page.locator(".vk-msg").count() == 0
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('valkommen:'))") == []
+
+
 def test_a_page_that_keeps_history_drops_it_a_day_after_the_last_use(page, demo_url):
     url = f"{demo_url}/norrby.html?keep-history=true"
     open_widget(page, url)
