@@ -43,6 +43,7 @@ def test_axe_finds_no_wcag_22_aa_violation_in_arabic_right_to_left(page, demo_ur
     ask(page, "مرحبا")
     ask(page, "كيف يحصل طفلي على تعليم اللغة الأم؟")  # machine-translated: the notice and "show in Swedish"
     page.locator(".vk-swedish").last.click()
+    assert page.locator(".vk-msg:not([lang]), .vk-msg:not([dir]), .vk-bubble:not([lang]), .vk-bubble:not([dir])").count() == 0
     assert violations(page) == []
     assert small_targets(page) == []
     page.screenshot(path=str(shots / "axe-ar.png"))
@@ -169,3 +170,26 @@ def test_phone_numbers_read_left_to_right_inside_right_to_left_answers(page, dem
             assert line["visual"] == line["logical"], (number, line)
         assert "".join(line["logical"] for line in lines) == number.replace(" ", "")
     page.screenshot(path=str(shots / f"phones-{lang}.png"))
+
+
+#: Counts nodes added inside the live log once it is part of the page (what a screen reader announces).
+COUNT_ANNOUNCED = """
+window.__announced = 0;
+new MutationObserver(records => records.forEach(r => {
+  const log = r.target.closest && r.target.closest('[role=log]');
+  if (log) window.__announced += r.addedNodes.length;
+})).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_new_messages_are_announced_and_the_history_is_not_announced_again(page, demo_url, catalogue):
+    page.add_init_script(COUNT_ANNOUNCED)
+    open_widget(page, f"{demo_url}/norrby.html")
+    log = page.locator("[role=log]")
+    assert log.get_attribute("aria-live") == "polite" and log.get_attribute("aria-relevant") == "additions"
+    ask(page, "Hej")
+    assert page.evaluate("() => window.__announced") >= 2  # the question and the answer
+    page.reload()
+    page.locator(".vk-msg").first.wait_for()
+    assert page.locator(".vk-msg").count() >= 2
+    assert page.evaluate("() => window.__announced") == 0  # the history was in place before the log was
