@@ -305,10 +305,9 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var text = input.value.trim();
-      if (!text) return;
+      if (!text || !sendMessage(text, null)) return; // a full outbox: the text stays in the box
       input.value = "";
       save("draft", "");
-      sendMessage(text, null);
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -590,20 +589,22 @@
   }
 
   /* Sends text (a typed message or a button payload); shows `title` (or the text) as the user's bubble.
-     While an answer is on its way (or a message failed), it waits in the outbox and goes after it. */
+     While an answer is on its way (or a message failed), it waits in the outbox and goes after it.
+     False when MAX_QUEUED messages already wait. */
   function sendMessage(text, title, extra) {
     var request = { text: text, title: title || text, extra: extra || null, lang: state.lang };
     if (state.busy || state.pending) {
-      if (state.queue.length >= MAX_QUEUED) return;
+      if (state.queue.length >= MAX_QUEUED) return false;
       state.queue.push(request);
       save("queue", state.queue);
       renderOutbox();
       scrollDown();
       announce(t("web_queued"));
       if (!state.busy && state.pending) post(state.pending); // a failed message goes first: try it again
-      return;
+      return true;
     }
     dispatch(request);
+    return true;
   }
   function dispatch(request) {
     var message = { from: "user", lang: request.lang || state.lang, text: request.title };
