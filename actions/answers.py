@@ -9,13 +9,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import has_words, latest_intent, latest_text, ranked_topics, reply_language
+from actions.conversation import has_words, latest_intent, latest_text, message_metadata, ranked_topics, reply_language
 from actions.feedback import comment_events, feedback_buttons, has_comment
 from actions.places import place_events
 from actions.replies import ReplyAction, help_button, menu_buttons, topic_buttons
 from valkommen.core.languages import SOURCE_LANGUAGE
 from valkommen.core.locales import Catalogue, RenderedAnswer, default_catalogue
-from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_TOPIC_FALLBACK, SLOT_LANGUAGE, SLOT_LAST_TOPIC
+from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_PRIVACY, ACTION_TOPIC_FALLBACK, SLOT_LANGUAGE, SLOT_LAST_TOPIC
+from valkommen.core.privacy_notice import notice
+from valkommen.core.settings import settings
 
 
 class ActionAnswerTopic(ReplyAction):
@@ -76,8 +78,12 @@ class InterfaceReply(ReplyAction, abc.ABC):
         if self.takes_comment and names_a_place(tracker):
             return place_events(dispatcher, tracker, catalogue, language) + comment
         buttons = menu_buttons(catalogue, language) if self.with_menu else []
-        dispatcher.utter_message(text=catalogue.interface(self.message_key, language), buttons=buttons)
+        dispatcher.utter_message(text=self.text(catalogue, language, tracker), buttons=buttons)
         return [SlotSet(SLOT_LANGUAGE, language)] + comment
+
+    def text(self, catalogue: Catalogue, language: str, tracker: Tracker) -> str:
+        """The reply's text (default: the interface string ``message_key``)."""
+        return catalogue.interface(self.message_key, language)
 
 
 class ActionGreet(InterfaceReply):
@@ -125,6 +131,23 @@ class ActionBotChallenge(InterfaceReply):
 
     def name(self) -> Text:
         return "action_bot_challenge"
+
+
+class ActionPrivacy(InterfaceReply):
+    """ "What do you do with my data?": what is stored, for how long, the rights and how to delete,
+    then where the full notice is: ``/privacy`` on Telegram, the notice page's link elsewhere."""
+
+    message_key = "privacy_summary"
+
+    def name(self) -> Text:
+        return ACTION_PRIVACY
+
+    def text(self, catalogue: Catalogue, language: str, tracker: Tracker) -> str:
+        config = settings()
+        summary = catalogue.interface(self.message_key, language).replace("{days}", str(config.retention_days))
+        title = notice(language, catalogue, config).title
+        where = "/privacy" if message_metadata(tracker).get("channel") == "telegram" else str(config.privacy_notice_url)
+        return f"{summary}\n{title}: {where}"
 
 
 class ActionOutOfScope(InterfaceReply):

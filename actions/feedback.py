@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import has_words, latest_text, reply_language
 from actions.replies import ReplyAction
 from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.masking import mask_text
 from valkommen.core.names import (
     ENTITY_FEEDBACK,
     INTENT_FEEDBACK,
@@ -52,7 +53,7 @@ def comment_events(tracker: Tracker, language: str) -> List[EventType]:
     events: List[EventType] = [SlotSet(SLOT_FEEDBACK_PENDING, False)]
     text = latest_text(tracker).strip()
     if has_words(text) and not text.startswith("/"):
-        comment = {"topic": tracker.get_slot(SLOT_LAST_TOPIC), "language": language, "text": text[:MAX_COMMENT_CHARS]}
+        comment = {"topic": tracker.get_slot(SLOT_LAST_TOPIC), "language": language, "text": mask_text(text)[:MAX_COMMENT_CHARS]}
         events.insert(0, SlotSet(SLOT_FEEDBACK_COMMENT, comment))
     return events
 

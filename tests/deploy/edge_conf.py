@@ -77,7 +77,7 @@ def cluster_config_map() -> str:
     return (
         "# Generated from deploy/nginx-rasa.conf.template by `python -m tests.deploy.edge_conf`: do not edit\n"
         "# (edit the template; tests/deploy/test_manifests.py fails when this file is out of date).\n"
-        "# The edge: only POST /webhooks/rest/webhook, GET /health and the Telegram webhook; all else 404.\n"
+        "# The edge: only POST /webhooks/rest/webhook, POST /privacy/erase, GET /health and the Telegram webhook; all else 404.\n"
         "apiVersion: v1\n"
         "kind: ConfigMap\n"
         "metadata:\n"

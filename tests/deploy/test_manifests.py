@@ -126,7 +126,7 @@ def test_the_edge_config_is_the_template_rendered():
     )
     conf = yaml.safe_load(EDGE_CONFIG.read_text(encoding="utf-8"))["data"]["nginx.conf"]
     locations = re.findall(r"location (=?\s*\S+) \{", conf)
-    assert locations == ["/", "= /webhooks/rest/webhook", "= /health", "= /telegram"]
+    assert locations == ["/", "= /webhooks/rest/webhook", "= /privacy/erase", "= /health", "= /telegram"]
 
 
 def test_the_helm_values_that_did_not_work_are_gone():

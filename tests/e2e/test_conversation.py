@@ -209,3 +209,41 @@ def test_easy_swedish_can_be_chosen_and_is_kept_for_swedish_questions(client, se
     say(client, servers, '/change_language{"language":"sv-easy"}', sender=sender)
     replies = say(client, servers, "Hur ansöker jag om plats på förskola?", sender=sender)
     assert replies[0]["text"] == catalogue.answer("preschool", "sv-easy").text
+
+
+PRIVACY_QUESTIONS = {
+    "sv": "vem läser mina meddelanden",
+    "en": "what do you do with my data",
+    "ar": "ماذا تفعلون ببياناتي",
+    "fa": "با اطلاعات من چه کار می‌کنید",
+    "so": "maxaad ku sameysaan xogtayda",
+    "ti": "ብሓበሬታይ እንታይ ትገብሩ",
+    "uk": "що ви робите з моїми даними",
+    "bs": "šta radite s mojim podacima",
+}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_what_do_you_do_with_my_data_gets_the_privacy_summary_in_every_language(client, servers, catalogue, language):
+    from valkommen.core.privacy_notice import notice
+
+    replies = say(client, servers, PRIVACY_QUESTIONS[language], metadata={"channel": "web"})
+    summary = catalogue.interface("privacy_summary", language).replace("{days}", "21")
+    privacy = notice(language, catalogue)
+    assert [r.get("text") for r in replies] == [f"{summary}\n{privacy.title}: {privacy.url}"]
+
+
+def test_on_telegram_the_privacy_summary_points_to_the_privacy_command(client, servers, catalogue):
+    replies = say(client, servers, "delete my data", metadata={"channel": "telegram"})
+    assert replies[0]["text"].endswith(": /privacy")
+    assert replies[0]["text"].startswith(catalogue.interface("privacy_summary", "en").split("{")[0])
+
+
+def test_a_personal_number_is_understood_but_not_stored(client, servers, catalogue):
+    sender = uuid.uuid4().hex
+    replies = say(client, servers, "mitt personnummer 19900101-1234 är fel", sender=sender)
+    assert replies[0]["text"] == catalogue.answer("personal_number", "sv").text
+    database = servers.env["TRACKER_STORE_URL"].replace("sqlite:///", "")
+    with sqlite3.connect(database) as connection:
+        rows = "\n".join(r[0] for r in connection.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)))
+    assert "19900101" not in rows and "[personnummer]" in rows

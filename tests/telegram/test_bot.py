@@ -25,6 +25,7 @@ from tools.servers import ROOT, free_port
 from valkommen.channels.telegram.redact import REDACTED
 from valkommen.channels.telegram.settings import TelegramSettings
 from valkommen.core.languages import SUPPORTED_LANGUAGES
+from valkommen.core.privacy_notice import notice, render_text
 from valkommen.core.pseudonym import pseudonymous_id
 
 
@@ -138,7 +139,37 @@ def test_start_welcomes_and_offers_the_languages(bot, bot_api, catalogue):
     chat_id = new_user_id()
     bot_api.push(text_update(chat_id, "/start", "uk"))
     bot_api.wait_for(lambda: catalogue.interface("choose_language", "uk") in texts(bot_api, chat_id))
-    assert catalogue.interface("greet", "uk") in texts(bot_api, chat_id)[0]
+    first, second = texts(bot_api, chat_id)[:2]
+    assert first.startswith(catalogue.interface("disclosure", "uk"))  # who is answering, before anything else
+    assert catalogue.interface("greet", "uk") in second
+
+
+def disclosure(catalogue, language: str) -> str:
+    data = catalogue.interface("disclosure_data_telegram", language).replace("{days}", "21")
+    return f"{catalogue.interface('disclosure', language)}\n{data}"
+
+
+def test_a_new_user_is_told_once_that_an_automated_assistant_answers_before_the_first_answer(
+    bot, bot_api, catalogue, training_examples
+):
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, longest_example(training_examples, "school", "ar")))
+    wait_text(bot_api, chat_id, catalogue.answer("school", "ar").text)
+    assert texts(bot_api, chat_id)[0] == disclosure(catalogue, "ar")  # in the answer's language, one message
+    assert "/privacy" in texts(bot_api, chat_id)[0]
+    bot_api.push(text_update(chat_id, longest_example(training_examples, "sfi", "ar")))
+    wait_text(bot_api, chat_id, catalogue.answer("sfi", "ar").text)
+    assert texts(bot_api, chat_id).count(disclosure(catalogue, "ar")) == 1
+
+
+def test_a_user_the_server_already_knows_gets_no_disclosure_after_a_restart_of_the_bot(bot, bot_api, catalogue):
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, "/thanks", "en"))
+    wait_text(bot_api, chat_id, catalogue.interface("thanks", "en"))
+    bot.application.drop_user_data(chat_id)  # what a restart of the bot forgets
+    bot_api.push(text_update(chat_id, "/goodbye", "en"))
+    wait_text(bot_api, chat_id, catalogue.interface("goodbye", "en"))
+    assert texts(bot_api, chat_id).count(disclosure(catalogue, "en")) == 1
 
 
 def test_help_and_privacy_come_from_the_locales(bot, bot_api, catalogue):
@@ -146,7 +177,24 @@ def test_help_and_privacy_come_from_the_locales(bot, bot_api, catalogue):
     bot_api.push(text_update(chat_id, "/help", "fa"))
     bot_api.push(text_update(chat_id, "/privacy", "fa"))
     wait_text(bot_api, chat_id, catalogue.interface("telegram_help", "fa"))
-    wait_text(bot_api, chat_id, catalogue.interface("telegram_privacy", "fa").format(days=21))
+    wait_text(bot_api, chat_id, render_text(notice("fa", catalogue)))
+
+
+def test_privacy_shows_the_whole_notice_in_the_users_language(bot, bot_api, catalogue):
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, "/privacy", "so"))
+    wait_text(bot_api, chat_id, render_text(notice("so", catalogue)))
+    text = texts(bot_api, chat_id)[-1]
+    for section in notice("so", catalogue).sections:
+        assert section.heading in text
+    assert "IMY" in text and "/delete" in text and "21" in text and len(text) <= 4096
+
+
+def test_asking_what_happens_to_my_data_gets_the_privacy_summary_and_the_privacy_command(bot, bot_api, catalogue):
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, "what do you guys do with my data", "en"))
+    summary = catalogue.interface("privacy_summary", "en").replace("{days}", "21")
+    wait_text(bot_api, chat_id, f"{summary}\n{notice('en', catalogue).title}: /privacy")
 
 
 def test_an_inline_query_offers_the_best_answers_in_the_questions_language(bot, bot_api, catalogue):
@@ -219,7 +267,8 @@ def test_telegram_never_asks_the_tracker_for_the_language(bot, bot_api, catalogu
     finally:
         hooks["request"] = [hook for hook in hooks["request"] if hook is not record]
     assert "POST /webhooks/rest/webhook" in requests
-    assert not [r for r in requests if r.startswith("GET") or r.endswith("/tracker")], requests
+    # (one GET of the privacy route: does the server keep messages of this user, i.e. is the user new)
+    assert not [r for r in requests if (r.startswith("GET") and "/privacy/conversations/" not in r) or r.endswith("/tracker")]
     assert not hasattr(bot.services.rasa, "conversation_language")
 
 
@@ -296,6 +345,20 @@ def test_delete_removes_the_conversation_on_the_rasa_server(bot, bot_api, catalo
     )
     assert catalogue.interface("telegram_deleted", "sv") in texts(bot_api, chat_id)
     assert not [e for e in tracker_events(servers, chat_id) if e["event"] == "user"]
+    bot_api.push(text_update(chat_id, "/thanks", "sv"))  # a fresh start: told again who answers
+    wait_text(bot_api, chat_id, catalogue.interface("thanks", "sv"))
+    assert texts(bot_api, chat_id).count(disclosure(catalogue, "sv")) == 2
+
+
+def test_personal_numbers_and_phone_numbers_never_reach_the_tracker_store(bot, bot_api, catalogue, servers):
+    chat_id = new_user_id()
+    bot_api.push(text_update(chat_id, "mitt personnummer 19900101-1234 är fel", "sv"))
+    wait_text(bot_api, chat_id, catalogue.answer("personal_number", "sv").text)  # the meaning still reached Rasa
+    bot_api.push(text_update(chat_id, "du kan nå mig på 070-123 45 67", "sv"))
+    bot_api.wait_for(lambda: len([e for e in tracker_events(servers, chat_id) if e["event"] == "user"]) == 2)
+    stored = str(tracker_events(servers, chat_id))
+    assert "19900101" not in stored and "123 45 67" not in stored
+    assert "[personnummer]" in stored and "[telefon]" in stored
 
 
 def test_a_newcomer_greets_in_tigrinya_asks_about_school_and_finds_the_nearest_meeting_place(

@@ -22,6 +22,9 @@ TOPIC_MEETING_PLACE = "meeting_place"
 
 ACTION_TOPIC_FALLBACK = "action_topic_fallback"
 ACTION_OUT_OF_SCOPE = "action_out_of_scope"
+#: "What do you do with my data?" and its answer (actions/answers.py ActionPrivacy).
+INTENT_PRIVACY = "privacy"
+ACTION_PRIVACY = "action_privacy"
 
 #: Metadata of a slot event a new session carried over (actions/session.py); the report skips it.
 METADATA_CARRIED_OVER = "carried_over"

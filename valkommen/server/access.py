@@ -1,7 +1,8 @@
 """Who may call what: the public routes, the API token and the interface a server binds to.
 
 The contract (DESIGN "HTTP API access"): without a token only what the channels need is
-reachable on the Rasa server: the REST channel's webhook and a health route. Every other
+reachable on the Rasa server: the REST channel's webhook, a health route and the owner's
+erase route (``POST /privacy/erase``, which needs the conversation's own secret). Every other
 route (``/model/parse``, trackers and events, model load/unload/train, ``/status``, the
 forget-me endpoint) needs ``RASA_TOKEN``, sent as Rasa's ``?token=`` or as an
 ``Authorization: Bearer`` header. A server started without a token refuses those routes
@@ -23,6 +24,7 @@ PUBLIC_ROUTES = frozenset(
         ("GET", "/"),  # health: "Hello from Rasa"
         ("POST", "/webhooks/rest/webhook"),  # the REST channel (widget, Telegram front end, terminal)
         ("GET", "/webhooks/rest"),  # the REST channel's own health route
+        ("POST", "/privacy/erase"),  # a conversation's owner deletes it with its secret (privacy_api)
     }
 )
 

@@ -136,6 +136,9 @@ def main() -> None:
         sys.exit(2)
     os.environ["SANIC_HOST"] = config.bind_host  # rasa-sdk binds to SANIC_HOST (its own default: 0.0.0.0)
     install(secret)
+    from valkommen.core.masking import install_log_masking
+
+    install_log_masking()  # personal numbers, phones, e-mails masked in any log line
     from rasa_sdk.__main__ import main as sdk_main
 
     sdk_main()

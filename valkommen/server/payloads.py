@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 from typing import Any, Dict, Mapping, Optional
 
@@ -129,8 +131,12 @@ def problem_status(problem: str) -> int:
 
 #: The channels that send messages (DESIGN "Channel → Rasa metadata").
 KNOWN_CHANNELS = ("telegram", "web", "cli")
-#: Metadata keys the channels send; anything else is dropped before Rasa stores the message.
-METADATA_KEYS = ("channel", "language", "location", "meeting_place")
+#: Metadata keys the channels send; anything else is dropped before Rasa stores the message
+#: (``erase_secret`` is stored only as its hash, ``erase_key``).
+METADATA_KEYS = ("channel", "language", "location", "meeting_place", "erase_secret")
+#: A conversation's erase secret (chosen by the client, sent with every message as
+#: ``metadata.erase_secret``): 32-128 characters of the URL-safe alphabet. Never stored.
+ERASE_SECRET = re.compile(r"[A-Za-z0-9_-]{32,128}")
 #: Stored instead of a location that is not two finite coordinates (the action answers it
 #: with "could not read the location"; the report counts it as unreadable).
 UNREADABLE_LOCATION = "unreadable"
@@ -156,15 +162,39 @@ def clean_location(value: Any) -> Any:
     lon = _finite_coordinate(value.get("lon", value.get("lng", value.get("longitude"))), 180.0)
     if lat is None or lon is None:
         return UNREADABLE_LOCATION
-    return {"lat": lat, "lon": lon}
+    return round_location(lat, lon)
+
+
+#: Shared coordinates are kept to about this many metres: 0.001° of latitude (111 m).
+LOCATION_STEP_DEGREES = 0.001
+
+
+def round_location(lat: float, lon: float) -> Dict[str, float]:
+    """``{"lat", "lon"}`` rounded to about 100 m: latitude to 0.001°, longitude to the multiple of
+    0.001° that is about as long there (0.002° at Borås, 57.7° N), so no exact position is stored."""
+    step_lon = LOCATION_STEP_DEGREES * max(1, round(1 / max(math.cos(math.radians(lat)), 0.01)))
+    return {
+        "lat": round(round(lat / LOCATION_STEP_DEGREES) * LOCATION_STEP_DEGREES, 3),
+        "lon": max(-180.0, min(180.0, round(round(lon / step_lon) * step_lon, 3))),
+    }
+
+
+def erase_key(secret: Any) -> Optional[str]:
+    """The stored form of an erase secret: lowercase hex SHA-256 of its UTF-8 bytes; None when
+    ``secret`` is not a valid secret (32-128 characters of A-Z a-z 0-9 _ -)."""
+    if not isinstance(secret, str) or not ERASE_SECRET.fullmatch(secret):
+        return None
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def clean_metadata(metadata: Any, place_ids: Any = ()) -> Dict[str, Any]:
     """The metadata Rasa may store: known keys only, each value checked.
 
     ``channel`` must be a known channel (else ``other``), ``language`` a short language tag,
-    ``meeting_place`` one of ``place_ids``, ``location`` two finite coordinates. Nothing that
-    is not valid JSON (NaN, Infinity) or not a known label reaches the tracker store.
+    ``meeting_place`` one of ``place_ids``, ``location`` two finite coordinates rounded to about
+    100 m (``round_location``). ``erase_secret`` is replaced by ``erase_key``, its hash; an invalid
+    secret is dropped. Nothing that is not valid JSON (NaN, Infinity) or not a known label
+    reaches the tracker store.
     """
     if not isinstance(metadata, dict):
         return {}
@@ -180,6 +210,9 @@ def clean_metadata(metadata: Any, place_ids: Any = ()) -> Dict[str, Any]:
         clean["meeting_place"] = place
     if "location" in metadata:
         clean["location"] = clean_location(metadata["location"])
+    key = erase_key(metadata.get("erase_secret"))
+    if key is not None:
+        clean["erase_key"] = key
     return clean
 
 

@@ -8,6 +8,8 @@
 - **Bodies**: Rasa answers a malformed body on ``/model/parse`` with a 500 and a body without
   a ``message`` on the REST channel with silence; a request middleware answers with a clear
   4xx instead, and keeps only checked channel metadata (``valkommen.server.payloads.clean_metadata``).
+- **Personal data** is masked in every tracker before the store writes it and in log lines
+  (``valkommen.server.store_masking``); a shared location is rounded to about 100 m.
 - **Typed payloads** are unpacked only when a button could have sent them (``valkommen.server.typed_payloads``).
 Usage: ``python -m valkommen.server.rasa_server run --model ... --enable-api`` (same arguments as ``rasa``).
 """
@@ -138,7 +140,11 @@ def main() -> None:
         print(f"error: {problem}", file=sys.stderr)
         sys.exit(2)
     install(token)
-    from valkommen.server import sessions, speedups, typed_payloads
+    from valkommen.core.masking import install_log_masking
+    from valkommen.server import sessions, speedups, store_masking, typed_payloads
+
+    install_log_masking()  # personal numbers, phones, e-mails masked in any log line
+    store_masking.install()  # ... and in every tracker saved (valkommen/server/store_masking.py)
 
     speedups.install()  # per-message costs inside Rasa found by profiling (valkommen/server/speedups.py)
     typed_payloads.install()  # a typed "/intent{...}" is a payload only if a button could send it

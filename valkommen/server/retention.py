@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 import time
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Set
 
 from valkommen.core.settings import Settings, exit_on_error, load_settings, settings
 
@@ -75,8 +76,6 @@ def delete_events_before(store: Any, cutoff: float) -> int:
 
 def _trim_in_memory(store: Any, cutoff: float) -> int:
     """Retention for Rasa's in-memory store: rewrites each tracker without its old events."""
-    import json
-
     deleted = 0
     for sender_id in list(store.store.keys()):
         dialogue = json.loads(store.store[sender_id])
@@ -104,10 +103,49 @@ def delete_sender(store: Any, sender_id: str) -> int:
         serialised = store.store.pop(sender_id, None)
         if serialised is None:
             return 0
-        import json
-
         return max(1, len(json.loads(serialised).get("events") or []))
     raise UnsupportedTrackerStore(type(store).__name__)
+
+
+def count_user_messages(store: Any, sender_id: str) -> int:
+    """How many user messages of ``sender_id`` the store holds (0: none, or no such conversation)."""
+    store = base_store(store)
+    event = _sql_event_class(store)
+    if event is not None:
+        with store.session_scope() as session:
+            return int(session.query(event).filter(event.sender_id == sender_id, event.type_name == "user").count())
+    if _in_memory(store):
+        serialised = store.store.get(sender_id)
+        events = json.loads(serialised).get("events") or [] if serialised is not None else []
+        return sum(1 for e in events if e.get("event") == "user")
+    raise UnsupportedTrackerStore(type(store).__name__)
+
+
+def stored_erase_keys(store: Any, sender_id: str) -> Set[str]:
+    """The ``erase_key`` values the user messages of ``sender_id`` carry in their metadata (the
+    hashes of the conversation's erase secret, ``valkommen.server.payloads.erase_key``)."""
+    store = base_store(store)
+    event = _sql_event_class(store)
+    if event is not None:
+        with store.session_scope() as session:
+            rows = session.query(event.data).filter(event.sender_id == sender_id, event.type_name == "user").all()
+        dumped = [row[0] for row in rows]
+    elif _in_memory(store):
+        serialised = store.store.get(sender_id)
+        events = json.loads(serialised).get("events") or [] if serialised is not None else []
+        dumped = [json.dumps(e) for e in events if e.get("event") == "user"]
+    else:
+        raise UnsupportedTrackerStore(type(store).__name__)
+    keys = set()
+    for data in dumped:
+        try:
+            metadata = json.loads(data).get("metadata") or {}
+        except (TypeError, ValueError, AttributeError):
+            continue
+        key = metadata.get("erase_key") if isinstance(metadata, dict) else None
+        if isinstance(key, str):
+            keys.add(key)
+    return keys
 
 
 def run_once(store: Any, days: int, now: Optional[float] = None) -> int:

@@ -28,6 +28,7 @@ from valkommen.channels.telegram.redact import install_redaction
 from valkommen.channels.telegram.services import SERVICES_KEY, Services
 from valkommen.channels.telegram.settings import SettingsError, TelegramSettings
 from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.masking import install_log_masking
 
 LOGGER = logging.getLogger(__name__)
 REDELIVERY_TASK = "redelivery"
@@ -72,6 +73,7 @@ def build_application(
 ) -> Application:
     """The whole Telegram bot: one Application with one handler per concern."""
     install_redaction([settings.token, settings.rasa_token or ""])
+    install_log_masking()  # personal numbers, phones, e-mails masked in any log line
     application = (
         ApplicationBuilder()
         .token(settings.token)

@@ -19,6 +19,7 @@ from valkommen.channels.telegram.rasa_client import RasaUnavailable
 from valkommen.channels.telegram.rendering import TextOut, asks_location, remove_location_keyboard, render
 from valkommen.channels.telegram.services import Services, services
 from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
+from valkommen.core.privacy_notice import notice, render_text
 from valkommen.core.pseudonym import pseudonymous_id
 from valkommen.core.reply_language import language_of
 
@@ -27,6 +28,9 @@ PLATFORM = "telegram"
 DEEP_LINK = re.compile(r"^([a-z][a-z_]*)_([a-z]{2,3}(?:-easy)?)$")
 LANGUAGE_KEY = "language"  # user_data: the language of the latest reply, as the reply said it
 LOCATION_KEYBOARD = "location_keyboard"  # user_data flag: the share-location keyboard is shown
+#: user_data: whether this user has had the first-contact disclosure (unset: not yet known in this
+#: process; the Rasa server's store says whether the user was seen before, see needs_disclosure).
+DISCLOSED = "disclosed"
 
 
 def sender_id(user: User) -> str:
@@ -68,6 +72,33 @@ async def reply_local(update: Update, context: ContextTypes.DEFAULT_TYPE, key: s
     await deliver(context.bot, chat.id, [local_text(svc, key, user_language(update, context), **values)])
 
 
+def disclosure_text(svc: Services, language: str) -> TextOut:
+    """The first-contact disclosure: an automated assistant that can be wrong, how to reach a
+    person, and one line on data with /privacy (EU AI Act art. 50; GDPR art. 13 in short)."""
+    first = svc.catalogue.interface("disclosure", language)
+    data = svc.catalogue.interface("disclosure_data_telegram", language).replace("{days}", str(svc.settings.retention_days))
+    return TextOut(html.escape(f"{first}\n{data}"))
+
+
+async def needs_disclosure(svc: Services, sender: str, user_data: Optional[Dict[str, Any]]) -> bool:
+    """Whether this user must get the disclosure before the next answer: a user the Rasa server
+    keeps no message of (never seen, seen longer ago than the retention, or after /delete).
+
+    "Seen" is not stored anywhere new: the tracker store already holds the pseudonymous
+    conversation, and this process remembers the answer in ``user_data`` (memory only). When
+    the server cannot say, the disclosure is shown (better once too often than never).
+    """
+    known = user_data.get(DISCLOSED) if user_data is not None else None
+    if known is None:
+        try:
+            known = await svc.rasa.stored_messages(sender) > 0
+        except RasaUnavailable:
+            known = False
+        if user_data is not None:
+            user_data[DISCLOSED] = known
+    return not known
+
+
 async def converse(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
@@ -77,6 +108,7 @@ async def converse(
 ) -> None:
     """Sends ``text`` to Rasa for this user and renders the replies (if ``show``).
 
+    A user's first answer comes after the disclosure (``needs_disclosure``), one short message.
     Over the flood limit: one warning, then silence. Rasa unavailable: the message is kept
     and delivered when Rasa is back; the user is told so at once.
     """
@@ -95,6 +127,7 @@ async def converse(
     sender = sender_id(user)
     metadata: Dict[str, Any] = {"channel": PLATFORM, "language": user.language_code, **(extra_metadata or {})}
     async with svc.lock(chat_id):
+        disclose = show and await needs_disclosure(svc, sender, context.user_data)
         try:
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         except TelegramError:
@@ -108,6 +141,10 @@ async def converse(
             return
         # The bot's own lines (venue, prompts, later short replies) in the language the reply says.
         language = note_reply_language(replies, language, context.user_data)
+        if disclose:
+            await deliver(context.bot, chat_id, [disclosure_text(svc, language)])
+            if context.user_data is not None:
+                context.user_data[DISCLOSED] = True
         if show:
             await send_replies(context.bot, svc, chat_id, replies, language, context.user_data)
 
@@ -214,8 +251,11 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start: welcome and language choice; a deep link <topic>_<lang> opens that topic in that language."""
+    """/start: the disclosure, then welcome and language choice; a deep link <topic>_<lang> opens
+    that topic in that language."""
     svc = services(context)
+    if context.user_data is not None:
+        context.user_data[DISCLOSED] = False  # /start always shows the disclosure first
     argument = context.args[0] if context.args else ""
     match = DEEP_LINK.match(argument)
     language = normalise_language(match.group(2)) if match else None
@@ -244,8 +284,14 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/privacy: what is stored, for how long, and how to delete it."""
-    await reply_local(update, context, "telegram_privacy", days=services(context).settings.retention_days)
+    """/privacy: the full privacy notice in the user's language (valkommen/core/privacy_notice.py):
+    who is responsible, why, what is stored and how long, who sees it, the rights, /delete."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    svc = services(context)
+    text = render_text(notice(user_language(update, context), svc.catalogue))
+    await deliver(context.bot, chat.id, [TextOut(html.escape(text))])
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -101,3 +101,17 @@ class RasaClient:
             return True
         LOGGER.warning("privacy endpoint answered HTTP %d", response.status_code)
         return False
+
+    async def stored_messages(self, sender: str) -> int:
+        """How many of ``sender``'s messages the Rasa server keeps (0 for a user never seen, or
+        seen longer ago than the retention, or deleted); raises RasaUnavailable when unknown."""
+        response = await self._request("GET", f"/privacy/conversations/{sender}", headers=self._auth())
+        if response.status_code != 200:
+            raise RasaUnavailable(f"privacy endpoint answered HTTP {response.status_code}")
+        try:
+            count = response.json().get("messages")
+        except (ValueError, AttributeError) as error:
+            raise RasaUnavailable("privacy endpoint answered with invalid JSON") from error
+        if not isinstance(count, int):
+            raise RasaUnavailable("privacy endpoint answered without a count")
+        return count
