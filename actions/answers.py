@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -13,7 +13,8 @@ from actions.conversation import has_words, latest_intent, latest_text, message_
 from actions.feedback import comment_events, feedback_buttons, has_comment
 from actions.places import place_events
 from actions.replies import ReplyAction, help_button, menu_buttons, topic_buttons
-from valkommen.core.locales import Catalogue, default_catalogue
+from valkommen.core.languages import SOURCE_LANGUAGE
+from valkommen.core.locales import Catalogue, RenderedAnswer, default_catalogue
 from valkommen.core.names import ACTION_OUT_OF_SCOPE, ACTION_PRIVACY, ACTION_TOPIC_FALLBACK, SLOT_LANGUAGE, SLOT_LAST_TOPIC
 from valkommen.core.privacy_notice import notice
 from valkommen.core.settings import settings
@@ -33,8 +34,24 @@ class ActionAnswerTopic(ReplyAction):
             dispatcher.utter_message(text=catalogue.interface("fallback", language), buttons=menu_buttons(catalogue, language))
             return [SlotSet(SLOT_LANGUAGE, language)]
         answer = catalogue.answer(topic, language)
-        dispatcher.utter_message(text=answer.text, buttons=feedback_buttons(catalogue, language))
+        dispatcher.utter_message(
+            text=answer.text,
+            buttons=feedback_buttons(catalogue, language),
+            json_message=unreviewed_translation(catalogue, answer),
+        )
         return [SlotSet(SLOT_LANGUAGE, language), SlotSet(SLOT_LAST_TOPIC, topic)] + comment_events(tracker, language)
+
+
+def unreviewed_translation(catalogue: Catalogue, answer: RenderedAnswer) -> Optional[Dict[Text, Any]]:
+    """For a machine translation nobody has reviewed: ``{"unreviewed_translation": {"language": "sv",
+    "text": <the Swedish answer>}}``, sent with the answer (the REST channel delivers it as the
+    next message's ``custom``). The widget says once per conversation that the answer is
+    machine-translated and offers "Show in Swedish" from it without asking again (docs/widget.md);
+    Telegram ignores it. None for a reviewed or Swedish answer."""
+    if answer.reviewed or answer.answer_language == SOURCE_LANGUAGE:
+        return None
+    swedish = catalogue.answer(answer.topic, SOURCE_LANGUAGE)
+    return {"unreviewed_translation": {"language": SOURCE_LANGUAGE, "text": swedish.text}}
 
 
 class InterfaceReply(ReplyAction, abc.ABC):

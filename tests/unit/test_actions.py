@@ -157,3 +157,13 @@ def test_a_users_choice_is_the_language_the_reply_says(catalogue):
     tr = tracker("school", {"code": "sv", "confidence": 0.3}, slots={"language": "fa", "chosen_language": "fa"})
     asyncio.run(ActionAnswerTopic().run(dispatcher, tr, {}))
     assert dispatcher.messages[-1]["custom"] == {"language": "fa", "direction": "rtl"}
+
+
+def test_an_unreviewed_translation_carries_the_swedish_answer_and_a_swedish_answer_nothing(catalogue):
+    """The widget's "Show in Swedish" (docs/widget.md) needs no second question to the server."""
+    messages, _ = run(ActionAnswerTopic(), tracker("school", {"code": "ar", "confidence": 0.97}))
+    assert not catalogue.locales["ar"].answers["school"].reviewed
+    assert messages[0]["text"] == catalogue.answer("school", "ar").text
+    assert messages[0]["custom"] == {"unreviewed_translation": {"language": "sv", "text": catalogue.answer("school", "sv").text}}
+    swedish, _ = run(ActionAnswerTopic(), tracker("school", {"code": "sv", "confidence": 0.97}))
+    assert not swedish[0].get("custom")

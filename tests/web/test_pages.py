@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Tuple
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -23,13 +24,15 @@ def fetch(path: str, directory: Any = None) -> Tuple[int, str, Dict[str, str]]:
             response = await client.get(path)
             return response.status, await response.text(), dict(response.headers)
 
-    return asyncio.run(run())
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests' Playwright may hold this thread's
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_strings_json_has_the_widget_keys_of_every_language_from_the_locales(catalogue):
     status, body, headers = fetch("/strings.json")
     data = json.loads(body)
-    widget_keys = {k for k in catalogue.locale("sv").interface if k.startswith("web_") and not k.startswith("web_page_")}
+    interface = catalogue.locale("sv").interface
+    widget_keys = {k for k in interface if k.startswith("web_") and not k.startswith("web_page_")} | {"disclosure"}
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     assert [entry["code"] for entry in data["languages"]] == list(catalogue.locales)
     for code, locale in catalogue.locales.items():
@@ -79,3 +82,37 @@ def test_widget_files_are_served_with_their_types():
     for name, kind in (("widget.js", "application/javascript"), ("widget.css", "text/css")):
         status, body, headers = fetch(f"/{name}")
         assert status == 200 and headers["Content-Type"].startswith(kind) and len(body) > 1000
+
+
+def test_every_page_links_the_privacy_notice_and_the_accessibility_statement_in_its_language(catalogue):
+    for path in ("/?lang=ar", "/norrby.html?lang=ar", "/privacy.html?lang=ar", "/accessibility.html?lang=ar"):
+        body = fetch(path)[1]
+        assert '<footer class="site-footer" lang="ar" dir="rtl">' in body, path
+        assert f'<a href="/privacy.html?lang=ar">{catalogue.interface("web_privacy_link", "ar")}</a>' in body, path
+        assert f'<a href="/accessibility.html?lang=ar">{catalogue.interface("web_accessibility_link", "ar")}</a>' in body, path
+
+
+def test_privacy_page_is_the_notice_in_the_asked_language_with_demo_values_marked():
+    from valkommen.core.privacy_notice import notice
+
+    status, body, _ = fetch("/privacy.html?lang=fa")
+    found = notice("fa")
+    assert status == 200 and '<html lang="fa" dir="rtl">' in body
+    assert f"<h1>{found.title}</h1>" in body
+    assert all(f"<h2>{section.heading}</h2>" in body for section in found.sections)
+    assert body.count('<mark class="demo" lang="en" dir="ltr">[DEMO –') >= 3  # controller, contact, DPO
+    assert '<html lang="sv" dir="ltr">' in fetch("/privacy.html?lang=xx")[1]
+
+
+def test_accessibility_statement_is_in_swedish_and_english_and_english_for_other_languages():
+    from valkommen.core.settings import settings
+
+    swedish, english, arabic = (fetch(f"/accessibility.html?lang={code}")[1] for code in ("sv", "en", "ar"))
+    assert '<html lang="sv" dir="ltr">' in swedish and "<h1>Tillgänglighetsredogörelse för Välkommen</h1>" in swedish
+    assert '<html lang="en" dir="ltr">' in english and "<h1>Accessibility statement for Välkommen</h1>" in english
+    assert '<html lang="en" dir="ltr">' in arabic  # no Arabic statement yet: the English one
+    for body in (swedish, english):
+        assert "Myndigheten för digital förvaltning" in body  # the supervising authority, DOS-lagen
+        assert "WCAG 2.1" in body and "EN 301 549" in body
+        assert "axe-core" in body
+        assert f'<mark class="demo" lang="en" dir="ltr">{settings().accessibility_contact}</mark>' in body

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 
 from bench.widget_measure import widget_sizes
 from tests.web.helpers import ask, bot_count, bot_texts, open_widget, user_texts, wait_for_reply
@@ -152,7 +149,7 @@ def test_answer_text_links_only_http_urls_and_runs_no_markup(page, demo_url, dia
     """A bot message as the widget stores it, rendered after a reload: text nodes and http(s) links only."""
     open_widget(page, f"{demo_url}/norrby.html")
     text = f"{XSS} <a href=javascript:alert(2)>x</a> javascript:alert(3) see https://www.boras.se/a_b?c=1)."
-    page.evaluate("t => localStorage.setItem('valkommen:messages', JSON.stringify([{from: 'bot', text: t}]))", text)
+    page.evaluate("t => sessionStorage.setItem('valkommen:messages', JSON.stringify([{from: 'bot', text: t}]))", text)
     page.reload()
     bubble = page.locator(".vk-msg.vk-bot .vk-text").first
     bubble.wait_for()
@@ -205,11 +202,11 @@ def test_conversation_survives_a_reload(page, demo_url, servers):
     open_widget(page, f"{demo_url}/norrby.html")
     ask(page, "Hej")
     shown = page.locator(".vk-msg").all_inner_texts()
-    session = page.evaluate("JSON.parse(localStorage.getItem('valkommen:session'))")
+    session = page.evaluate("JSON.parse(sessionStorage.getItem('valkommen:session'))")
     page.reload()
     page.locator(".vk-msg").first.wait_for()
     assert page.locator(".vk-msg").all_inner_texts() == shown
-    assert page.evaluate("JSON.parse(localStorage.getItem('valkommen:session'))") == session
+    assert page.evaluate("JSON.parse(sessionStorage.getItem('valkommen:session'))") == session
     ask(page, "Tack")
     tracker = httpx.get(f"{servers.rasa_url}/conversations/{session}/tracker", headers=servers.auth, timeout=30).json()
     said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
@@ -217,19 +214,6 @@ def test_conversation_survives_a_reload(page, demo_url, servers):
     metadata = [e.get("metadata") or {} for e in tracker["events"] if e["event"] == "user"]
     assert metadata[-1].get("channel") == "web" and metadata[-1].get("meeting_place") == "norrby"
     assert metadata[-1].get("language") == "sv"
-
-
-def test_clearing_forgets_the_conversation_on_this_device(page, demo_url, catalogue):
-    open_widget(page, f"{demo_url}/norrby.html")
-    ask(page, "Hej")
-    session = page.evaluate("JSON.parse(localStorage.getItem('valkommen:session'))")
-    page.locator(".vk-clear").click()
-    assert page.locator(".vk-msg").count() == 0
-    expect(page.locator(".vk-panel [role=status]")).to_have_text(catalogue.interface("web_cleared", "sv"))
-    page.reload()
-    page.locator(".vk-launcher, #vk-input").first.wait_for()
-    assert page.locator(".vk-msg").count() == 0
-    assert page.evaluate("JSON.parse(localStorage.getItem('valkommen:session'))") not in (None, session)
 
 
 def test_widget_fits_320_px_and_200_percent_text(browser, demo_url, catalogue, shots):
@@ -287,16 +271,3 @@ def test_copy_button_puts_the_answer_on_the_clipboard(page, demo_url, catalogue)
     answer = catalogue.answer("home_language", "sv").text
     page.locator(".vk-msg.vk-bot", has_text=answer.splitlines()[0]).last.locator(".vk-copy").click()
     page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=answer)
-
-
-@pytest.mark.parametrize("lang, question", [("sv", "Hej"), ("ar", "مرحبا")])
-def test_no_serious_accessibility_violations(page, demo_url, lang, question):
-    open_widget(page, f"{demo_url}/norrby.html?lang={lang}")
-    ask(page, question)
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []

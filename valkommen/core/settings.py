@@ -319,6 +319,14 @@ class Settings(BaseSettings):
         "a file path",
         "Install",
     )
+    # -- Accessibility statement (web widget) ----------------------------------------------------
+    accessibility_contact: str = _setting(
+        "[DEMO – fill in: where users report accessibility problems (e-mail or web form of the municipality)]",
+        "Accessibility statement: where users report accessibility problems (the demo value is a marked placeholder).",
+        "a contact",
+        "Web widget",
+        min_length=1,
+    )
 
     class Config:
         validate_all = True

@@ -10,11 +10,15 @@ from valkommen.core.locales import Catalogue
 #: Interface keys of the widget start with this prefix; the demo pages' own keys with PAGE_PREFIX.
 PREFIX = "web_"
 PAGE_PREFIX = "web_page_"
+#: Other interface keys the widget shows: the first-contact disclosure (an automated assistant,
+#: not a person; docs/widget.md), when the locales have it.
+SHARED_KEYS = ("disclosure",)
 
 
 def widget_strings(catalogue: Catalogue, languages: Optional[Registry] = None) -> Dict[str, Any]:
     """``{"languages": [{code, name, direction}], "source": code, "aliases": {tag: code},
-    "strings": {code: {web_key: text}}}``: all the widget knows about languages.
+    "strings": {code: {web_key: text}}}``: all the widget knows about languages (the
+    ``web_*`` keys but the demo pages' ``web_page_*``, and ``SHARED_KEYS``).
 
     Languages are in the catalogue's order (the order users are offered them); names and
     directions come from ``languages.yml`` through the locales, aliases (``hr`` → ``bs``) from the
@@ -24,6 +28,7 @@ def widget_strings(catalogue: Catalogue, languages: Optional[Registry] = None) -
     languages = languages or registry()
     interface = catalogue.locale(None).interface
     source_keys = [key for key in interface if key.startswith(PREFIX) and not key.startswith(PAGE_PREFIX)]
+    source_keys += [key for key in SHARED_KEYS if key in interface]
     entries = []
     strings = {}
     for code, locale in catalogue.locales.items():

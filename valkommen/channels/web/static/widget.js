@@ -2,7 +2,9 @@
  * Embed: <script src=".../widget.js" data-server="https://rasa.example" data-meeting-place="norrby"
  *         data-lang="sv" defer></script>
  * Talks to Rasa's REST channel; every interface string comes from strings.json (built from locales/).
- * Messages are rendered with textContent only: no HTML from a message is ever parsed. */
+ * Messages are rendered with textContent only: no HTML from a message is ever parsed.
+ * The conversation is kept in sessionStorage (gone when the tab closes); a page that sets
+ * data-keep-history="true" keeps it in localStorage for KEEP_HOURS after the last use. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,32 +15,78 @@
   var server = (script.getAttribute("data-server") || "").replace(/\/+$/, "");
   var place = script.getAttribute("data-meeting-place") || null;
   var stringsUrl = script.getAttribute("data-strings") || base + "strings.json";
+  var privacyUrl = script.getAttribute("data-privacy-url") || base + "privacy.html";
+  var accessibilityUrl = script.getAttribute("data-accessibility-url") || base + "accessibility.html";
+  var keepHistory = script.getAttribute("data-keep-history") === "true";
   var KEY = "valkommen:";
   var MAX_KEPT = 200;
+  var KEEP_HOURS = 24;
+  var MAX_QUEUED = 10;
   var URL_RE = /https?:\/\/[^\s<>"']+/g;
+  /* Everything the widget keeps about a conversation, under KEY + name. */
+  var CONVERSATION = ["session", "secret", "messages", "pending", "queue", "draft", "lang", "open", "noticed", "expires"];
+
+  function storage(name) {
+    try { var s = window[name]; s.setItem(KEY + "probe", "1"); s.removeItem(KEY + "probe"); return s; }
+    catch (e) { return null; } // blocked storage: the conversation lives as long as the page
+  }
+  var local = storage("localStorage");
+  var store = keepHistory ? local : storage("sessionStorage");
 
   function load(name, fallback) {
-    try { var v = localStorage.getItem(KEY + name); return v === null ? fallback : JSON.parse(v); }
+    try { var v = store && store.getItem(KEY + name); return v === null || v === undefined ? fallback : JSON.parse(v); }
     catch (e) { return fallback; }
   }
   function save(name, value) {
-    try { localStorage.setItem(KEY + name, JSON.stringify(value)); } catch (e) { /* private mode */ }
+    if (!store) return;
+    try {
+      store.setItem(KEY + name, JSON.stringify(value));
+      if (keepHistory && name !== "expires") store.setItem(KEY + "expires", JSON.stringify(Date.now() + KEEP_HOURS * 3600000));
+    } catch (e) { /* storage full or blocked */ }
+  }
+  function drop(where) {
+    CONVERSATION.forEach(function (name) { try { where.removeItem(KEY + name); } catch (e) { /* blocked */ } });
+  }
+  /* Kept history expires KEEP_HOURS after the last use (shared computers); a conversation an older
+     widget left in localStorage without an expiry is removed when this page does not keep history. */
+  (function expire() {
+    var expires = load("expires", null);
+    if (keepHistory && store && expires !== null && Date.now() > expires) drop(store);
+    if (!keepHistory && local) {
+      try { if (local.getItem(KEY + "expires") === null && local.getItem(KEY + "session") !== null) drop(local); }
+      catch (e) { /* blocked */ }
+    }
+  })();
+
+  function randomBytes(n) {
+    var bytes = new Uint8Array(n);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return bytes;
   }
   function randomId() {
-    var bytes = new Uint8Array(16);
-    (window.crypto || window.msCrypto).getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    return Array.prototype.map.call(randomBytes(16), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  /* The conversation's erase secret: base64url of 32 random bytes (43 characters). The server keeps
+     only its SHA-256; with it, and only with it, the conversation can be deleted (POST /privacy/erase). */
+  function randomSecret() {
+    return btoa(String.fromCharCode.apply(null, randomBytes(32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
   var state = {
     session: load("session", null) || randomId(),
+    secret: load("secret", null) || randomSecret(),
     messages: load("messages", null) || [],
-    pending: load("pending", null), // {text, title, metadata} not yet answered
+    pending: load("pending", null), // {text, title, extra}: sent, not yet answered
+    queue: load("queue", null) || [], // {text, title, extra}: typed while an answer was on its way
     lang: load("lang", null),
     open: load("open", false),
-    busy: false
+    noticed: load("noticed", false), // the unreviewed-translation line was shown in this conversation
+    busy: false,
+    inflight: null,
+    lastUser: null
   };
   save("session", state.session);
+  save("secret", state.secret);
 
   // strings.json: {languages: [{code, name, direction}], source: code, aliases: {tag: code},
   // strings: {code: {key: text}}}; everything the widget knows about languages comes from it.
@@ -96,6 +144,27 @@
     ui.status.textContent = "";
     setTimeout(function () { ui.status.textContent = text; }, 50);
   }
+  function direction(code) {
+    var l = language(code);
+    return l ? l.direction : "ltr";
+  }
+  /* Every message says its language and direction (screen readers pick the voice, bidi the order). */
+  function mark(node, code) {
+    node.setAttribute("lang", code);
+    node.setAttribute("dir", direction(code));
+    return node;
+  }
+  function has(key) {
+    var s = catalogue.strings;
+    return !!((s[state.lang] && s[state.lang][key]) || (s[sourceLanguage()] && s[sourceLanguage()][key]));
+  }
+  function pageLink(url, key) {
+    var a = el("a", "vk-page-link", t(key));
+    a.href = url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(state.lang);
+    a.target = "_blank";
+    a.rel = "noopener";
+    return a;
+  }
 
   function applyChrome() {
     var lang = language(state.lang) || { direction: "ltr" };
@@ -110,9 +179,39 @@
     ui.inputLabel.textContent = t("web_input_label");
     ui.input.placeholder = t("web_placeholder");
     ui.send.textContent = t("web_send");
-    ui.clear.textContent = t("web_clear");
+    ui.clear.textContent = t("web_erase");
     ui.typing.lastChild.textContent = t("web_typing");
     ui.select.value = state.lang;
+    renderIntro();
+    renderOutbox();
+  }
+
+  /* First contact: what this is (an automated assistant, the `disclosure` text of the locales) and
+     where to read how data is handled. Always the top of the log; its text is changed in place on
+     a language change, which the log (aria-relevant="additions") does not announce again. */
+  function renderIntro() {
+    var intro = ui.intro;
+    intro.textContent = "";
+    mark(intro, state.lang);
+    if (has("disclosure")) intro.appendChild(el("p", "vk-intro-text", t("disclosure")));
+    var links = el("p", "vk-intro-links");
+    links.appendChild(pageLink(privacyUrl, "web_privacy_link"));
+    links.appendChild(pageLink(accessibilityUrl, "web_accessibility_link"));
+    intro.appendChild(links);
+  }
+
+  /* Messages typed while an answer is on its way: shown below the log, each marked as waiting. */
+  function renderOutbox() {
+    ui.outbox.textContent = "";
+    state.queue.forEach(function (request) {
+      var item = mark(el("div", "vk-msg vk-user vk-queued"), request.lang || state.lang);
+      var bubble = el("p", "vk-bubble");
+      bubble.appendChild(el("span", "vk-text", request.title)).dir = "auto";
+      item.appendChild(bubble);
+      item.appendChild(el("span", "vk-queued-label", t("web_queued")));
+      ui.outbox.appendChild(item);
+    });
+    ui.outbox.hidden = state.queue.length === 0;
   }
 
   function build() {
@@ -142,7 +241,7 @@
       select.appendChild(option);
     });
     var langBox = el("div", "vk-lang-box");
-    var clear = el("button", "vk-clear");
+    var clear = el("button", "vk-clear vk-erase");
     clear.type = "button";
     langBox.appendChild(langLabel);
     langBox.appendChild(select);
@@ -152,8 +251,13 @@
     var log = el("div", "vk-log");
     log.setAttribute("role", "log");
     log.setAttribute("aria-live", "polite");
+    log.setAttribute("aria-relevant", "additions");
     log.setAttribute("aria-labelledby", "vk-title");
     log.tabIndex = 0;
+    var intro = el("div", "vk-intro");
+    log.appendChild(intro);
+    var outbox = el("div", "vk-outbox");
+    outbox.hidden = true;
     var typing = el("div", "vk-typing");
     typing.hidden = true;
     typing.setAttribute("aria-hidden", "true");
@@ -177,17 +281,18 @@
     panel.appendChild(langBox);
     panel.appendChild(log);
     panel.appendChild(typing);
+    panel.appendChild(outbox);
     panel.appendChild(form);
     panel.appendChild(status);
     root.appendChild(panel);
     root.appendChild(launcher);
     ui = { root: root, launcher: launcher, panel: panel, title: title, close: close, langLabel: langLabel, clear: clear,
       select: select, log: log, typing: typing, status: status, form: form, inputLabel: inputLabel,
-      input: input, send: send };
+      input: input, send: send, intro: intro, outbox: outbox, spacer: null };
 
     launcher.addEventListener("click", function () { setOpen(!state.open, true); });
     close.addEventListener("click", function () { setOpen(false, true); });
-    clear.addEventListener("click", forget);
+    clear.addEventListener("click", erase);
     root.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && state.open) { setOpen(false, true); }
     });
@@ -200,10 +305,9 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var text = input.value.trim();
-      if (!text || state.busy) return;
+      if (!text || !sendMessage(text, null)) return; // a full outbox: the text stays in the box
       input.value = "";
       save("draft", "");
-      sendMessage(text, null);
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -218,21 +322,116 @@
     state.messages.forEach(function (m) { ui.log.appendChild(renderMessage(m)); });
     if (state.pending) showFailure(state.pending);
     document.body.appendChild(root);
+    keepFocusInSight();
     setOpen(state.open, false);
+    flushErasures();
   }
 
-  /* Forgets the conversation on this device (shared computers at the meeting places): new session id. */
-  function forget() {
+  /* "Delete conversation": forgets it on this device at once (shared computers), then asks the
+     server to delete its copy with the conversation's secret, and says which of the two happened.
+     A request the server could not get is kept (only sender and secret, in localStorage) and sent
+     again the next time the widget starts. A new conversation gets a new id and secret. */
+  function erase() {
+    var target = { sender: state.session, secret: state.secret };
+    var inflight = state.inflight;
+    rememberErasure(target);
     state.messages = [];
     state.pending = null;
+    state.queue = [];
+    state.noticed = false;
+    state.busy = false;
+    state.inflight = null;
+    state.lastUser = null;
     state.session = randomId();
-    ["messages", "pending", "draft"].forEach(function (name) { save(name, null); });
+    state.secret = randomSecret();
+    ["messages", "pending", "queue", "draft", "noticed"].forEach(function (name) { save(name, null); });
     save("session", state.session);
-    ui.log.textContent = "";
+    save("secret", state.secret);
+    Array.prototype.slice.call(ui.log.childNodes).forEach(function (node) {
+      if (node !== ui.intro) ui.log.removeChild(node);
+    });
+    ui.typing.hidden = true;
     ui.input.value = "";
     clearFailure();
-    announce(t("web_cleared"));
+    renderOutbox();
     ui.input.focus();
+    // A message still on its way would recreate the conversation on the server: delete after it.
+    Promise.resolve(inflight).catch(function () {}).then(function () { return sendErasure(target); }).then(function (status) {
+      var key = status === 204 ? "web_erase_done" : status === 404 ? "web_erase_nothing" : "web_erase_offline";
+      var note = mark(el("p", "vk-system", t(key)), state.lang);
+      ui.log.appendChild(note);
+      scrollDown();
+    });
+  }
+  function erasures() {
+    try { return (local && JSON.parse(local.getItem(KEY + "erase") || "[]")) || []; } catch (e) { return []; }
+  }
+  function setErasures(list) {
+    if (!local) return;
+    try {
+      if (list.length) local.setItem(KEY + "erase", JSON.stringify(list.slice(-10)));
+      else local.removeItem(KEY + "erase");
+    } catch (e) { /* blocked */ }
+  }
+  function rememberErasure(target) { setErasures(erasures().concat([target])); }
+  /* POST {server}/privacy/erase; resolves with the status (204 deleted, 404 nothing there), 0 if
+     the server could not be reached. Settled requests are forgotten, others kept for a later try. */
+  function sendErasure(target) {
+    return fetch(server + "/privacy/erase", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(target)
+    }).then(function (response) { return response.status; }, function () { return 0; }).then(function (status) {
+      if (status === 204 || status === 404) {
+        setErasures(erasures().filter(function (e) { return e.sender !== target.sender; }));
+      }
+      return status;
+    });
+  }
+  function flushErasures() { erasures().forEach(sendErasure); }
+
+  /* Focus is never hidden behind the widget (WCAG 2.4.11): the page gets room below its content and
+     scroll padding as tall as the widget, and focus on a part of the page that the open panel still
+     covers (a narrow screen, where the panel fills it) closes the panel. */
+  function keepFocusInSight() {
+    var spacer = document.createElement("div");
+    spacer.className = "vk-spacer";
+    spacer.setAttribute("aria-hidden", "true");
+    document.body.appendChild(spacer);
+    ui.spacer = spacer;
+    var fit = function () {
+      var height = Math.ceil(ui.root.getBoundingClientRect().height) + 16;
+      spacer.style.height = height + "px";
+      document.documentElement.style.scrollPaddingBottom = height + "px";
+    };
+    if (window.ResizeObserver) new ResizeObserver(fit).observe(ui.root);
+    window.addEventListener("resize", fit);
+    fit();
+    document.addEventListener("focusin", function (e) {
+      var target = e.target;
+      if (target && !ui.root.contains(target) && target.getBoundingClientRect) reveal(target, true);
+    });
+  }
+  /* Scrolls the focused part of the page above the widget; if there is no room for it there, an
+     open panel closes (the launcher is small: the spacer gives room above it). */
+  function reveal(target, again) {
+    var cover = (state.open ? ui.panel : ui.launcher).getBoundingClientRect();
+    var r = target.getBoundingClientRect();
+    if (!overlaps(r, cover)) return;
+    var room = cover.top - 8;
+    if (r.height <= room) {
+      window.scrollBy(0, r.bottom - room);
+      r = target.getBoundingClientRect();
+      if (!overlaps(r, cover) && r.top >= 0) return;
+    }
+    if (state.open) {
+      setOpen(false, false);
+      target.scrollIntoView({ block: "nearest" });
+      if (again) requestAnimationFrame(function () { reveal(target, false); });
+    }
+  }
+  function overlaps(a, b) {
+    return a.width > 0 && a.height > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
   function setOpen(open, moveFocus) {
@@ -250,24 +449,27 @@
   }
   function scrollDown() { ui.log.scrollTop = ui.log.scrollHeight; }
 
-  /* One stored message -> DOM. Stored shape: {from: "user"|"bot", text?, buttons?, custom?, failed?} */
+  /* One stored message -> DOM. Stored shape: {from: "user"|"bot", lang?, text?, buttons?, custom?,
+     source?: {language, text} (the Swedish answer of an unreviewed translation), notice?, swedish?} */
   function renderMessage(m) {
-    var item = el("div", "vk-msg vk-" + m.from);
+    var item = mark(el("div", "vk-msg vk-" + m.from), m.lang || state.lang);
     if (m.from === "user") {
-      var bubble = el("p", "vk-bubble");
+      var bubble = mark(el("p", "vk-bubble"), m.lang || state.lang);
+      bubble.dir = "auto"; // typed text: its own letters decide
       bubble.appendChild(srOnly(t("web_you_said") + " "));
       bubble.appendChild(el("span", "vk-text", m.text)).dir = "auto";
       item.appendChild(bubble);
       return item;
     }
     if (m.text) {
-      var answer = el("div", "vk-bubble");
+      var answer = mark(el("div", "vk-bubble"), m.lang || state.lang);
       answer.appendChild(srOnly(t("web_bot_said") + " "));
       var body = answer.appendChild(el("div", "vk-text"));
-      body.dir = "auto"; // a message may be in another language than the interface
       richText(body, m.text);
       answer.appendChild(copyButton(m.text));
+      if (m.source && !m.swedish) answer.appendChild(swedishButton(m, item));
       item.appendChild(answer);
+      if (m.notice) item.insertBefore(mark(el("p", "vk-note", t("web_unreviewed")), state.lang), answer);
     }
     if (m.custom && m.custom.venue) item.appendChild(venueCard(m.custom.venue));
     if (m.custom && m.custom.request_location) item.appendChild(locationRequest(m.custom.request_location));
@@ -282,6 +484,26 @@
       item.appendChild(replies);
     }
     return item;
+  }
+
+  /* "Show in Swedish": the Swedish answer the server sent with an unreviewed translation, shown
+     right after it (lang="sv"), without asking the server again. */
+  function swedishButton(m, item) {
+    var button = el("button", "vk-copy vk-swedish", t("web_show_swedish"));
+    button.type = "button";
+    button.addEventListener("click", function () {
+      var shown = { from: "bot", lang: m.source.language, text: m.source.text, swedish: true };
+      var at = state.messages.indexOf(m);
+      m.swedish = true;
+      if (at >= 0) state.messages.splice(at + 1, 0, shown);
+      save("messages", state.messages);
+      var node = renderMessage(shown);
+      item.parentNode.insertBefore(node, item.nextSibling);
+      button.parentNode.removeChild(button);
+      var focus = node.querySelector(".vk-copy");
+      if (focus) focus.focus();
+    });
+    return button;
   }
 
   function copyButton(text) {
@@ -345,7 +567,7 @@
     return box;
   }
   function announceError(text) {
-    var message = { from: "bot", text: text };
+    var message = { from: "bot", lang: state.lang, text: text };
     keep(message);
   }
 
@@ -353,23 +575,49 @@
     state.messages.push(message);
     if (state.messages.length > MAX_KEPT) state.messages = state.messages.slice(-MAX_KEPT);
     save("messages", state.messages);
-    ui.log.appendChild(renderMessage(message));
+    var node = renderMessage(message);
+    ui.log.appendChild(node);
     scrollDown();
+    return node;
   }
 
   function metadata(extra) {
-    var m = { channel: "web", language: state.lang };
+    var m = { channel: "web", language: state.lang, erase_secret: state.secret };
     if (place) m.meeting_place = place;
     for (var k in extra || {}) m[k] = extra[k];
     return m;
   }
 
-  /* Sends text (a typed message or a button payload); shows `title` (or the text) as the user's bubble. */
+  /* Sends text (a typed message or a button payload); shows `title` (or the text) as the user's bubble.
+     While an answer is on its way (or a message failed), it waits in the outbox and goes after it.
+     False when MAX_QUEUED messages already wait. */
   function sendMessage(text, title, extra) {
-    if (state.busy) return;
-    var request = { text: text, title: title || text, metadata: metadata(extra) };
-    keep({ from: "user", text: request.title });
+    var request = { text: text, title: title || text, extra: extra || null, lang: state.lang };
+    if (state.busy || state.pending) {
+      if (state.queue.length >= MAX_QUEUED) return false;
+      state.queue.push(request);
+      save("queue", state.queue);
+      renderOutbox();
+      scrollDown();
+      announce(t("web_queued"));
+      if (!state.busy && state.pending) post(state.pending); // a failed message goes first: try it again
+      return true;
+    }
+    dispatch(request);
+    return true;
+  }
+  function dispatch(request) {
+    var message = { from: "user", lang: request.lang || state.lang, text: request.title };
+    state.lastUser = { message: message, node: keep(message) };
     post(request);
+  }
+  /* The next waiting message, once the previous one is answered. */
+  function next() {
+    if (state.busy || state.pending || !state.queue.length) return;
+    var request = state.queue.shift();
+    save("queue", state.queue);
+    renderOutbox();
+    dispatch(request);
   }
 
   /* The language message of a reply ({language, direction} and nothing else), or null. */
@@ -379,7 +627,14 @@
     return Object.keys(c).length === 2 ? c : null;
   }
 
+  /* The Swedish answer sent with an unreviewed machine translation (actions/answers.py), or null. */
+  function unreviewed(r) {
+    var u = r && r.custom && r.custom.unreviewed_translation;
+    return u && typeof u.text === "string" && typeof u.language === "string" ? u : null;
+  }
+
   function post(request) {
+    var sender = state.session;
     state.busy = true;
     state.pending = request;
     save("pending", request);
@@ -387,35 +642,66 @@
     ui.typing.hidden = false;
     scrollDown();
     // ?sender= lets a load balancer keep the conversation on one Rasa replica (docs/deploy.md).
-    fetch(server + "/webhooks/rest/webhook?sender=" + encodeURIComponent(state.session), {
+    state.inflight = fetch(server + "/webhooks/rest/webhook?sender=" + encodeURIComponent(sender), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.session, message: request.text, metadata: request.metadata })
+      body: JSON.stringify({ sender: sender, message: request.text, metadata: metadata(request.extra) })
     }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }).then(function (replies) {
+      if (sender !== state.session) return; // the conversation was deleted meanwhile
       state.busy = false;
+      state.inflight = null;
       state.pending = null;
       save("pending", null);
       ui.typing.hidden = true;
-      (Array.isArray(replies) ? replies : []).forEach(function (r) {
-        if (!r || (!r.text && !r.buttons && !r.custom)) return;
-        if (replyLanguage(r)) return;
-        keep({ from: "bot", text: r.text || null, buttons: r.buttons || null, custom: r.custom || null });
-      });
-      (Array.isArray(replies) ? replies : []).forEach(function (r) {
-        /* Every reply ends with {custom: {language, direction}} (valkommen/core/reply_language.py):
-           the interface follows the language the assistant answered in. */
-        var said = replyLanguage(r);
-        if (!said || !language(said.language)) return;
+      replies = Array.isArray(replies) ? replies : [];
+      /* Every reply ends with {custom: {language, direction}} (valkommen/core/reply_language.py):
+         the interface follows the language the assistant answered in, before the answer is shown. */
+      var said = null;
+      replies.forEach(function (r) { var l = replyLanguage(r); if (l && language(l.language)) said = l; });
+      if (said) {
         state.lang = said.language;
         save("lang", state.lang);
         applyChrome();
-        ui.root.setAttribute("dir", said.direction);
+        if (state.lastUser) { // the language the assistant read the user's message in
+          state.lastUser.message.lang = said.language;
+          state.lastUser.node.setAttribute("lang", said.language);
+          state.lastUser.node.setAttribute("dir", said.direction);
+          save("messages", state.messages);
+        }
+      }
+      var shown = [];
+      replies.forEach(function (r) {
+        if (!r || typeof r !== "object" || replyLanguage(r)) return;
+        var source = unreviewed(r);
+        if (source) { // belongs to the answer just before it
+          if (shown.length) shown[shown.length - 1].source = { language: source.language, text: source.text };
+          return;
+        }
+        if (!r.text && !r.buttons && !r.custom) return;
+        shown.push({ from: "bot", lang: state.lang, text: r.text || null, buttons: r.buttons || null, custom: r.custom || null });
       });
+      var first = null;
+      shown.forEach(function (m) {
+        if (m.source && !state.noticed) { // once per conversation
+          m.notice = true;
+          state.noticed = true;
+          save("noticed", true);
+        }
+        var node = keep(m);
+        first = first || node;
+      });
+      if (first) { // a long answer is read from its start: show that rather than its end
+        var top = first.getBoundingClientRect().top - ui.log.getBoundingClientRect().top;
+        if (top < 0) ui.log.scrollTop += top - 8;
+      }
+      next();
     }).catch(function () {
+      if (sender !== state.session) return;
       state.busy = false;
+      state.inflight = null;
       ui.typing.hidden = true;
       showFailure(request);
     });
