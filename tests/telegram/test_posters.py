@@ -94,5 +94,5 @@ def test_scanning_the_poster_opens_the_bot_at_that_meeting_place(printed, tmp_pa
     replies = lambda: [html.unescape(c.params.get("text", "")) for c in bot_api.calls_of("sendMessage", chat_id)]  # noqa: E731
     bot_api.wait_for(lambda: any(catalogue.interface("choose_language", "ar") in text for text in replies()))
     texts = replies()
-    assert catalogue.interface("greet", "ar") in texts[0]
+    assert any(catalogue.interface("greet", "ar") in text for text in texts)
     assert any(place.name in text for text in texts), texts
