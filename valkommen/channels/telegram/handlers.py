@@ -17,7 +17,15 @@ from telegram.ext import ContextTypes
 from valkommen.channels.telegram.delivery import deliver
 from valkommen.channels.telegram.limits import KeptMessage
 from valkommen.channels.telegram.rasa_client import RasaUnavailable
-from valkommen.channels.telegram.rendering import TextOut, asks_location, remove_location_keyboard, render
+from valkommen.channels.telegram.rendering import (
+    ShowSwedish,
+    TextOut,
+    asks_location,
+    remove_location_keyboard,
+    render,
+    split_text,
+    unreviewed_swedish,
+)
 from valkommen.channels.telegram.services import Services, services
 from valkommen.core.languages import SOURCE_LANGUAGE, normalise_language
 from valkommen.core.places import load_directory
@@ -31,6 +39,7 @@ DEEP_LINK = re.compile(r"^([a-z][a-z_]*)_([a-z]{2,3}(?:-easy)?)$")
 PLACE_LINK = re.compile(r"^place-([a-z0-9_]{1,40})$")  # a meeting place poster's QR code (tools/posters.py)
 LANGUAGE_KEY = "language"  # user_data: the language of the latest reply, as the reply said it
 LOCATION_KEYBOARD = "location_keyboard"  # user_data flag: the share-location keyboard is shown
+UNREVIEWED_NOTED = "unreviewed_noted"  # user_data flag: the machine-translation line has been shown
 #: user_data: whether this user has had the first-contact disclosure (unset: not yet known in this
 #: process; the Rasa server's store says whether the user was seen before, see needs_disclosure).
 DISCLOSED = "disclosed"
@@ -165,7 +174,12 @@ async def send_replies(
 
     The share-location keyboard stays until the next plain answer takes it away.
     """
-    items = render(replies, svc.catalogue, language)
+    noted = user_data is not None and bool(user_data.get(UNREVIEWED_NOTED))
+    items = render(replies, svc.catalogue, language, note_unreviewed=not noted)
+    if user_data is not None and any(
+        unreviewed_swedish(r.get("custom") or {}) for r in replies if isinstance(r.get("custom"), dict)
+    ):
+        user_data[UNREVIEWED_NOTED] = True
     if not items:
         items = [local_text(svc, "unavailable", language)]
     if user_data is not None:
@@ -220,6 +234,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
     except TelegramError:
         pass
+    if isinstance(payload, ShowSwedish):  # the Swedish text of a machine-translated answer
+        if update.effective_chat is not None:
+            items = [TextOut(html.escape(piece)) for piece in split_text(payload.text)]
+            await deliver(context.bot, update.effective_chat.id, items)
+        return
     if not isinstance(payload, str) or not payload:  # InvalidCallbackData: a keyboard from before a restart
         await reply_local(update, context, "telegram_button_expired")
         return

@@ -51,6 +51,14 @@ class VenueOut:
 Outgoing = Union[TextOut, VenueOut]
 
 
+@dataclass(frozen=True)
+class ShowSwedish:
+    """The callback data of a "Show in Swedish" button (PTB's arbitrary callback data keeps it in
+    memory): the Swedish text of an answer whose translation nobody has reviewed."""
+
+    text: str
+
+
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> List[str]:
     """Splits ``text`` into pieces whose HTML-escaped form fits ``limit``.
 
@@ -125,10 +133,32 @@ def venue_out(venue: Dict[str, Any], catalogue: Catalogue, language: str) -> Opt
     return VenueOut(latitude, longitude, str(venue.get("name") or ""), str(address), markup)
 
 
-def render(replies: Sequence[Dict[str, Any]], catalogue: Catalogue, language: str) -> List[Outgoing]:
+def unreviewed_swedish(custom: Dict[str, Any]) -> Optional[str]:
+    """The Swedish answer an ``unreviewed_translation`` custom message carries (actions/answers.py), or None."""
+    data = custom.get("unreviewed_translation")
+    text = data.get("text") if isinstance(data, dict) else None
+    return text if isinstance(text, str) and text.strip() else None
+
+
+def _add_swedish_button(out: List[Outgoing], swedish: str, catalogue: Catalogue, language: str) -> None:
+    """Puts "Show in Swedish" under the latest text (the answer), below its own buttons."""
+    for index in range(len(out) - 1, -1, -1):
+        item = out[index]
+        if isinstance(item, TextOut) and not isinstance(item.reply_markup, (ReplyKeyboardMarkup, ReplyKeyboardRemove)):
+            rows = list(item.reply_markup.inline_keyboard) if isinstance(item.reply_markup, InlineKeyboardMarkup) else []
+            button = InlineKeyboardButton(catalogue.interface("web_show_swedish", language), callback_data=ShowSwedish(swedish))  # type: ignore[arg-type]
+            out[index] = TextOut(item.html, InlineKeyboardMarkup([*rows, [button]]))
+            return
+
+
+def render(
+    replies: Sequence[Dict[str, Any]], catalogue: Catalogue, language: str, note_unreviewed: bool = False
+) -> List[Outgoing]:
     """Rasa's replies as Telegram messages, in order; buttons go on the last piece of their text.
 
     ``language``: the replies' own language (their language message), for the bot's own lines.
+    An answer whose translation nobody has reviewed gets a "Show in Swedish" button; with
+    ``note_unreviewed`` (once per conversation) also the line saying it is machine-translated.
     """
     out: List[Outgoing] = []
     for reply in replies:
@@ -154,6 +184,12 @@ def render(replies: Sequence[Dict[str, Any]], catalogue: Catalogue, language: st
                 # then the keyboard's own message is just its label.
                 shown = label if any(isinstance(o, TextOut) and o.html == html.escape(prompt) for o in out) else prompt
                 out.append(TextOut(html.escape(shown), location_keyboard(label)))
+        swedish = unreviewed_swedish(custom)
+        if swedish is not None:
+            _add_swedish_button(out, swedish, catalogue, language)
+            if note_unreviewed:
+                out.append(TextOut(html.escape(catalogue.interface("web_unreviewed", language))))
+                note_unreviewed = False
         if markup is not None:  # buttons without a text of their own
             out.append(TextOut(html.escape(catalogue.interface("telegram_choose", language)), markup))
     return out
