@@ -3,6 +3,10 @@
 Trains NLU models on ``nlu_data/`` with the project's config and with Rasa's default
 pipeline, parses every held-out example (``tests/nlu/heldout/``, never used for training)
 with both, and writes ``results/eval.md`` (tables) and ``results/confusion.png``.
+
+The report also says what the support topics (``crisis_support``, ``mental_health``,
+``violence_support``, issue 22) cost the earlier topics: macro-F1 of the earlier topics on
+their own examples, and macro-F1 and recall of the support topics (``support_scores``).
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import asyncio
 import logging
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Collection, Dict, List, Sequence, Tuple
 
+from actions.answers import SUPPORT_TOPICS
 from tools.default_model import DEFAULT_CONFIG, cached_model
 from tools.default_model import train as train_reference
 from valkommen.core.examples import Example, read_examples
@@ -24,6 +29,8 @@ from valkommen.core.examples import Example, read_examples
 ROOT = Path(__file__).resolve().parent.parent
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
+#: The support topics of issue 22; every other intent of the held-out set is an earlier topic.
+SUPPORT = frozenset(SUPPORT_TOPICS)
 
 
 @dataclass
@@ -45,19 +52,42 @@ class Scores:
     out_of_scope_recall: float
 
 
+@dataclass
+class SupportScores:
+    """The support topics beside the earlier topics, per language and ``overall``.
+
+    ``earlier_macro_f1``: macro-F1 over the earlier topics, on the examples whose true topic is
+    an earlier one (a support-topic guess there is a miss). ``support_macro_f1`` and
+    ``support_recall``: the support topics on every example (so earlier-topic examples taken for
+    a support topic lower their precision). ``confusions``: per language, how often a support
+    topic and an earlier topic were taken for each other, as ``(truth, guess) -> count``.
+    """
+
+    earlier_macro_f1: Dict[str, float]
+    support_macro_f1: Dict[str, float]
+    support_recall: Dict[str, float]
+    confusions: Dict[str, Counter]
+
+
 def as_topic(intent: str) -> str:
     """Fallback counts as "not a topic", like out_of_scope."""
     return OUT_OF_SCOPE if intent == FALLBACK else intent
+
+
+def by_language(predictions: Sequence[Prediction]) -> Dict[str, List[Prediction]]:
+    """The predictions per language of the example, and all of them as ``overall`` (last)."""
+    groups: Dict[str, List[Prediction]] = defaultdict(list)
+    for p in predictions:
+        groups[p.example.language or "?"].append(p)
+    groups["overall"] = list(predictions)
+    return groups
 
 
 def score(predictions: Sequence[Prediction]) -> Scores:
     """Per-language and overall intent accuracy, macro-F1, language accuracy, OOS recall."""
     from sklearn.metrics import accuracy_score, f1_score
 
-    groups: Dict[str, List[Prediction]] = defaultdict(list)
-    for p in predictions:
-        groups[p.example.language or "?"].append(p)
-    groups["overall"] = list(predictions)
+    groups = by_language(predictions)
     accuracy, macro_f1, language_accuracy = {}, {}, {}
     for language, rows in groups.items():
         truth = [r.example.intent for r in rows]
@@ -68,6 +98,36 @@ def score(predictions: Sequence[Prediction]) -> Scores:
     oos = [p for p in predictions if p.example.intent == OUT_OF_SCOPE]
     recall = sum(as_topic(p.intent) == OUT_OF_SCOPE for p in oos) / len(oos) if oos else float("nan")
     return Scores(accuracy, macro_f1, language_accuracy, recall)
+
+
+def support_scores(predictions: Sequence[Prediction], support: Collection[str] = SUPPORT) -> SupportScores:
+    """What the support topics cost the earlier topics, and how well they are found themselves.
+
+    Per language and overall: macro-F1 of the earlier topics (every true intent not in
+    ``support``) over the examples whose true intent is an earlier one, with the guesses as
+    ``as_topic`` maps them; macro-F1 of the support topics over all examples; recall of the
+    support topics (the share of their examples given the right support topic). NaN where a
+    language has no such examples.
+    """
+    from sklearn.metrics import f1_score
+
+    earlier_f1, support_f1, recall, confusions = {}, {}, {}, {}
+    for language, rows in by_language(predictions).items():
+        truth = [r.example.intent for r in rows]
+        guess = [as_topic(r.intent) for r in rows]
+        earlier = [(t, g) for t, g in zip(truth, guess) if t not in support]
+        if earlier:
+            earlier_truth, earlier_guess = zip(*earlier)
+            labels = sorted(set(earlier_truth))
+            earlier_f1[language] = f1_score(earlier_truth, earlier_guess, labels=labels, average="macro", zero_division=0)
+        else:
+            earlier_f1[language] = float("nan")
+        found = [t == g for t, g in zip(truth, guess) if t in support]
+        labels = sorted(set(truth) & set(support))
+        support_f1[language] = f1_score(truth, guess, labels=labels, average="macro", zero_division=0) if labels else float("nan")
+        recall[language] = sum(found) / len(found) if found else float("nan")
+        confusions[language] = Counter((t, g) for t, g in zip(truth, guess) if t != g and ((t in support) != (g in support)))
+    return SupportScores(earlier_f1, support_f1, recall, confusions)
 
 
 def train(config_path: Path, output: Path, name: str) -> Path:
@@ -143,6 +203,37 @@ def table(results: Dict[str, Scores]) -> str:
     return "\n".join(lines)
 
 
+def support_table(results: Dict[str, SupportScores]) -> str:
+    """A Markdown table: per language, each model's earlier-topic macro-F1 and support-topic figures."""
+    names = list(results)
+    languages = list(next(iter(results.values())).earlier_macro_f1)
+    header = "| language | " + " | ".join(
+        f"{n} earlier topics macro-F1 | {n} support macro-F1 | {n} support recall" for n in names
+    )
+    lines = [header + " |", "|" + "---|" * (3 * len(names) + 1)]
+    for language in languages:
+        cells = " | ".join(
+            f"{results[n].earlier_macro_f1[language]:.3f} | {results[n].support_macro_f1[language]:.3f}"
+            f" | {results[n].support_recall[language]:.3f}"
+            for n in names
+        )
+        lines.append(f"| {language} | {cells} |")
+    return "\n".join(lines)
+
+
+def confusion_lines(scores: SupportScores, top: int = 15) -> List[str]:
+    """The most frequent support/earlier topic mix-ups (counts only), with the languages they come from."""
+    lines = []
+    for (truth, guess), count in scores.confusions["overall"].most_common(top):
+        where = ", ".join(
+            f"{language} {counter[(truth, guess)]}"
+            for language, counter in scores.confusions.items()
+            if language != "overall" and counter[(truth, guess)]
+        )
+        lines.append(f"- {truth} taken for {guess}: {count} ({where})")
+    return lines or ["- none"]
+
+
 def main() -> int:
     """Trains both models, evaluates them on the held-out set and writes the report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -167,6 +258,7 @@ def main() -> int:
         default_path.write_text(DEFAULT_CONFIG, encoding="utf-8")
         configs.append(("default", default_path))
     results: Dict[str, Scores] = {}
+    support: Dict[str, SupportScores] = {}
     timings = []
     for name, config in configs:
         start = time.monotonic()
@@ -179,6 +271,7 @@ def main() -> int:
         trained = time.monotonic() - start
         predictions = predict(model, examples)
         results[name] = score(predictions)
+        support[name] = support_scores(predictions)
         timings.append(
             f"- {name}: " + ("given model" if model == args.project_model else f"model ready in {trained:.0f} s ({model.name})")
         )
@@ -201,6 +294,18 @@ def main() -> int:
             "Fallback (`nlu_fallback`) counts as out of scope. Language detection is the project pipeline's.",
             "",
             table(results),
+            "",
+            "## Support topics and the earlier topics",
+            "",
+            f"Support topics: {', '.join(sorted(SUPPORT))}. Earlier topics: every other intent. The earlier",
+            "topics' macro-F1 counts only examples whose true topic is an earlier one (a support-topic guess",
+            "there is a miss); the support topics' macro-F1 and recall count every example.",
+            "",
+            support_table(support),
+            "",
+            "Support and earlier topics taken for each other (project model, counts):",
+            "",
+            *confusion_lines(support["project"]),
             "",
             *timings,
             "",
