@@ -180,6 +180,25 @@ def test_a_bad_registry_is_refused_with_the_reason():
         )
 
 
+def test_latin_letter_writing_is_an_entry_field_of_languages_with_a_script_of_their_own():
+    arabic = {"code": "ar", "english_name": "Arabic", "name": "العربية", "script": "arabic", "direction": "rtl"}
+    swedish = {"code": "sv", "english_name": "Swedish", "name": "Svenska", "script": "latin", "direction": "ltr"}
+    writing = {"words": ["kif", "Shu"], "digits": "37"}
+    languages = parse_registry({"source_language": "sv", "languages": [swedish, {**arabic, "latin_writing": writing}]})
+    assert languages["ar"].latin_writing.words == ("kif", "shu") and languages["ar"].latin_writing.digits == "37"
+    assert languages.latin_writers() == ("ar",)
+    for entry, reason in (
+        ({**swedish, "latin_writing": writing}, "script of its own"),
+        ({**arabic, "latin_writing": {"words": ["kif"], "digits": "3a"}}, "digits"),
+        ({**arabic, "latin_writing": {"words": ["كيف"]}}, "Latin letters"),
+        ({**arabic, "latin_writing": {"letters": "x"}}, "words"),
+    ):
+        others = [swedish] if entry["code"] == "ar" else []
+        with pytest.raises(RegistryError, match=reason):
+            parse_registry({"source_language": "sv", "languages": [*others, entry]})
+    assert set(registry().latin_writers()) >= {"ar", "fa", "ti", "uk"}
+
+
 def test_the_widget_has_no_language_table_of_its_own():
     widget = (ROOT / "valkommen" / "channels" / "web" / "static" / "widget.js").read_text(encoding="utf-8")
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", widget, flags=re.S)  # without comments
