@@ -148,7 +148,7 @@ def test_the_registry_gives_detection_its_candidates_and_the_other_tables():
     languages = registry()
     assert script_candidates(languages, "latin") == ("sv", "en", "so", "bs")
     assert script_candidates(languages, "arabic") == ("ar", "fa")
-    assert script_candidates(languages, "cyrillic") == ("uk", "bs")
+    assert script_candidates(languages, "cyrillic") == ("uk", "ru", "bs")
     assert script_candidates(languages, "ethiopic") == ("ti",)
     assert spacy_code("bs") == "hr" and spacy_code("so") == "xx"
     assert [language_script(code) for code in ("fa", "ti", "uk", "bs", "sv-easy", "??")] == [
