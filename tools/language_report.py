@@ -162,12 +162,18 @@ def language_report(model: Path, examples: Sequence[Example], predictions: Seque
 
 
 def cross_validate(
-    examples: Sequence[Example], folds: int = 5, per_group: int = 200, seed: int = 7, languages: Optional[Registry] = None
+    examples: Sequence[Example],
+    folds: int = 5,
+    per_group: int = 200,
+    seed: int = 7,
+    languages: Optional[Registry] = None,
+    train_per_group: Optional[int] = None,
 ) -> List[Guess]:
     """Each fold's examples detected by a detector whose n-grams learnt from the other folds.
 
     At most ``per_group`` examples of each language (and Latin-letter writing) are detected per
-    fold (all of them still train the other folds)."""
+    fold; the n-grams learn from at most ``train_per_group`` of each (all when None: the model
+    learns from all; fewer learn faster and score a little lower)."""
     languages = languages or registry()
     lingua = LinguaScorer(languages)
     shuffled = list(examples)
@@ -176,6 +182,9 @@ def cross_validate(
     for fold in range(folds):
         test = shuffled[fold::folds]
         train = [e for i, e in enumerate(shuffled) if i % folds != fold]
+        if train_per_group is not None:
+            counts: Counter = Counter()
+            train = [e for e in train if counts.update([group_of(e)]) or counts[group_of(e)] <= train_per_group]
         ngrams = NgramClassifier().fit([e.text for e in train], [e.language or "" for e in train])
         identifier = LanguageIdentifier(ngrams=ngrams, lingua=lingua, languages=languages)
         taken: Counter = Counter()
@@ -194,10 +203,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--per-group", type=int, default=200, help="examples detected per language and fold")
+    parser.add_argument("--train-per-group", type=int, help="n-gram training examples per language and fold (default: all)")
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     args = parser.parse_args()
     examples = read_examples(ROOT / "nlu_data" / "nlu")
-    rows = cross_validate(examples, args.folds, args.per_group)
+    rows = cross_validate(examples, args.folds, args.per_group, train_per_group=args.train_per_group)
     text = report(rows, registry(), f"Language identification, {args.folds}-fold cross-validation on the training examples")
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
