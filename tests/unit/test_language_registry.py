@@ -147,7 +147,7 @@ def test_every_entry_names_what_the_tools_have():
 def test_the_registry_gives_detection_its_candidates_and_the_other_tables():
     languages = registry()
     assert script_candidates(languages, "latin") == ("sv", "en", "so", "bs")
-    assert script_candidates(languages, "arabic") == ("ar", "fa")
+    assert script_candidates(languages, "arabic")[:2] == ("ar", "fa")  # then ckb, ps when added
     assert script_candidates(languages, "cyrillic") == ("uk", "ru", "bs")
     assert script_candidates(languages, "ethiopic") == ("ti",)
     assert spacy_code("bs") == "hr" and spacy_code("so") == "xx"

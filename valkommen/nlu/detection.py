@@ -49,6 +49,7 @@ _DIGIT_FOR_LETTER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 #: The n-gram classifier's probability of a Latin-letter writing that counts as evidence of it
 #: without any of its words or digits (cross-validated on the training data: tools/language_report.py).
 LATIN_WRITING_NGRAM_EVIDENCE = 0.6
+NGRAM_IN_LINGUAS_PLACE = False
 
 
 def script_candidates(languages: Registry, script: str) -> Tuple[str, ...]:
@@ -337,7 +338,9 @@ class LanguageIdentifier:
             found += tuple(code for code in self.languages.latin_writers() if code not in found)
         return found
 
-    def _lingua_with_hints(self, sample: str, candidates: Sequence[str], script: str) -> Dict[str, float]:
+    def _lingua_with_hints(
+        self, sample: str, candidates: Sequence[str], script: str, ngrams: Optional[Mapping[str, float]] = None
+    ) -> Dict[str, float]:
         """lingua's probabilities; a candidate lingua has no model of (in this script: none of
         Latin-letter writing) gets its hint share instead (and lingua's values make room for it)."""
         assert self.lingua is not None
@@ -351,6 +354,9 @@ class LanguageIdentifier:
         }
         for code in shares:
             probabilities.pop(code, None)
+            if NGRAM_IN_LINGUAS_PLACE and ngrams:
+                subtotal = sum(ngrams.get(other, 0.0) for other in candidates) or 1.0
+                shares[code] = max(shares[code], ngrams.get(code, 0.0) / subtotal)
         top = max(shares.values(), default=0.0)
         if top <= 0.0:
             return probabilities
@@ -365,7 +371,7 @@ class LanguageIdentifier:
         if ngrams is not None:
             signals.append((1.0 - self.lingua_weight, ngrams))
         if self.lingua is not None:
-            signals.append((self.lingua_weight, self._lingua_with_hints(sample, candidates, script)))
+            signals.append((self.lingua_weight, self._lingua_with_hints(sample, candidates, script, ngrams)))
         if not signals:
             return dict.fromkeys(candidates, 1.0)
         scores = dict.fromkeys(candidates, 1e-06)
