@@ -118,11 +118,7 @@ def zz_identifier(project_copy, zz_registry) -> LanguageIdentifier:
 
 
 def test_the_public_names_come_from_the_registry():
-<<<<<<< HEAD
     assert SUPPORTED_LANGUAGES[:8] == ("sv", "en", "ar", "so", "ti", "fa", "uk", "bs")  # the first eight; new languages follow
-=======
-    assert SUPPORTED_LANGUAGES == ("sv", "en", "ar", "so", "ti", "fa", "uk", "bs", "ru", "am")
->>>>>>> lang-ru-am
     assert SOURCE_LANGUAGE == "sv" and SELECTABLE_LANGUAGES == SUPPORTED_LANGUAGES + ("sv-easy",)
     assert language("sv-easy").variant_of == "sv" and language("sv-easy").direction == "ltr"
     assert registry().aliases["hr"] == "bs" and registry().aliases["prs"] == "fa"
@@ -150,7 +146,7 @@ def test_every_entry_names_what_the_tools_have():
 
 def test_the_registry_gives_detection_its_candidates_and_the_other_tables():
     languages = registry()
-    assert script_candidates(languages, "latin") == ("sv", "en", "so", "bs")
+    assert script_candidates(languages, "latin")[:4] == ("sv", "en", "so", "bs")  # then tr, kmr
     assert script_candidates(languages, "arabic")[:2] == ("ar", "fa")  # then ckb, ps when added
     assert script_candidates(languages, "cyrillic") == ("uk", "ru", "bs")
     assert script_candidates(languages, "ethiopic") == ("ti", "am")
