@@ -59,7 +59,9 @@ def neighbours(languages: Registry) -> Dict[str, Tuple[str, ...]]:
     return out
 
 
-def guesses(identifier: LanguageIdentifier, examples: Iterable[Example], lengths: Sequence[Optional[int]] = LENGTHS) -> List[Guess]:
+def guesses(
+    identifier: LanguageIdentifier, examples: Iterable[Example], lengths: Sequence[Optional[int]] = LENGTHS
+) -> List[Guess]:
     """The detected language of every example at every length (empty cuts are left out)."""
     rows = []
     for example in examples:
@@ -106,8 +108,19 @@ def confusion_pairs(rows: Sequence[Guess], languages: Registry, limit: int = 25)
     return "\n".join(lines)
 
 
+def latin_false_positives(rows: Sequence[Guess], languages: Registry) -> str:
+    """How many messages of the Latin-script languages were taken for a Latin-letter writing."""
+    latin = set(languages.written_in("latin"))
+    writers = set(languages.latin_writers())
+    own = [row for row in rows if row.example.language in latin]
+    taken = Counter(row.detected for row in own if row.detected in writers)
+    share = sum(taken.values()) / len(own) if own else 0.0
+    detail = ", ".join(f"{code}: {count}" for code, count in taken.most_common()) or "none"
+    return f"Latin-script messages ({', '.join(sorted(latin))}) taken for a Latin-letter writing: {sum(taken.values())} of {len(own)} ({share:.3%}; {detail})."
+
+
 def report(rows: Sequence[Guess], languages: Registry, title: str) -> str:
-    """The Markdown section: the accuracy table and the confusion pairs."""
+    """The Markdown section: the accuracy table, the Latin-letter false positives and the confusion pairs."""
     return "\n".join(
         [
             f"## {title}",
@@ -116,6 +129,8 @@ def report(rows: Sequence[Guess], languages: Registry, title: str) -> str:
             'their first words. "(Latin letters)": the language written in Latin letters (Arabizi ...).',
             "",
             accuracy_table(rows),
+            "",
+            latin_false_positives(rows, languages),
             "",
             "Confusion pairs (all lengths), most frequent first:",
             "",

@@ -49,7 +49,6 @@ _DIGIT_FOR_LETTER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 #: The n-gram classifier's probability of a Latin-letter writing that counts as evidence of it
 #: without any of its words or digits (cross-validated on the training data: tools/language_report.py).
 LATIN_WRITING_NGRAM_EVIDENCE = 0.6
-NGRAM_IN_LINGUAS_PLACE = False
 
 
 def script_candidates(languages: Registry, script: str) -> Tuple[str, ...]:
@@ -341,8 +340,9 @@ class LanguageIdentifier:
     def _lingua_with_hints(
         self, sample: str, candidates: Sequence[str], script: str, ngrams: Optional[Mapping[str, float]] = None
     ) -> Dict[str, float]:
-        """lingua's probabilities; a candidate lingua has no model of (in this script: none of
-        Latin-letter writing) gets its hint share instead (and lingua's values make room for it)."""
+        """lingua's probabilities; a candidate lingua has no model of gets its hint share instead
+        (and lingua's values make room for it). A Latin-letter writing (which lingua has no model
+        of) gets its ``latin_writing`` share or its n-gram probability, whichever is higher."""
         assert self.lingua is not None
         probabilities = self.lingua.probabilities(sample)
         shares = {
@@ -354,7 +354,9 @@ class LanguageIdentifier:
         }
         for code in shares:
             probabilities.pop(code, None)
-            if NGRAM_IN_LINGUAS_PLACE and ngrams:
+            if ngrams and self.romanised(code, script):
+                # lingua knows nothing of Latin-letter writing and its hint words are few: the
+                # n-gram classifier, trained on its examples, speaks in lingua's place as well
                 subtotal = sum(ngrams.get(other, 0.0) for other in candidates) or 1.0
                 shares[code] = max(shares[code], ngrams.get(code, 0.0) / subtotal)
         top = max(shares.values(), default=0.0)
