@@ -146,7 +146,7 @@ def test_every_entry_names_what_the_tools_have():
 
 def test_the_registry_gives_detection_its_candidates_and_the_other_tables():
     languages = registry()
-    assert script_candidates(languages, "latin") == ("sv", "en", "so", "bs")
+    assert script_candidates(languages, "latin")[:4] == ("sv", "en", "so", "bs")  # then the languages added later
     assert script_candidates(languages, "arabic") == ("ar", "fa")
     assert script_candidates(languages, "cyrillic") == ("uk", "bs")
     assert script_candidates(languages, "ethiopic") == ("ti",)
