@@ -9,7 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import reply_language
-from valkommen.core.locales import Catalogue
+from valkommen.core.language_choice import latin_written
+from valkommen.core.locales import Catalogue, default_catalogue
 from valkommen.core.names import INTENT_CHANGE_LANGUAGE, INTENT_HELP, SLOT_LANGUAGE
 from valkommen.core.reply_language import language_message
 
@@ -59,6 +60,27 @@ def language_set_by(events: List[Dict[Text, Any]]) -> Optional[str]:
     return found
 
 
+def first_latin_written_answer(tracker: Tracker, language: str) -> bool:
+    """Whether the latest message is ``language`` written in Latin letters (Arabizi ...) and no
+    earlier message of the conversation was: the one answer that says so (not every turn)."""
+    if not latin_written((tracker.latest_message or {}).get("language"), language):
+        return False
+    user_events = [event for event in tracker.events or [] if event.get("event") == "user"]
+    earlier = user_events[:-1] if user_events else []
+    return not any(latin_written((event.get("parse_data") or {}).get("language"), language) for event in earlier)
+
+
+def say_latin_written(dispatcher: CollectingDispatcher, language: str, catalogue: Optional[Catalogue] = None) -> None:
+    """Makes the reply's first line say that the answer is in the language's own script and that
+    another language can be chosen (``interface.latin_written``)."""
+    note = (catalogue or default_catalogue()).interface("latin_written", language)
+    for message in dispatcher.messages:
+        if message.get("text"):
+            message["text"] = f"{note}\n{message['text']}"
+            return
+    dispatcher.utter_message(text=note)
+
+
 class ReplyAction(Action, abc.ABC):
     """An action that answers the user. Its reply ends with the language message (``say_language``)
     of the language it answered in: the ``language`` slot it sets, the one reply-language decision."""
@@ -73,5 +95,8 @@ class ReplyAction(Action, abc.ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         events = await self.reply(dispatcher, tracker, domain)
-        say_language(dispatcher, language_set_by(events) or reply_language(tracker))
+        language = language_set_by(events) or reply_language(tracker)
+        if first_latin_written_answer(tracker, language):
+            say_latin_written(dispatcher, language)
+        say_language(dispatcher, language)
         return events

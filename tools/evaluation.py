@@ -24,6 +24,7 @@ from typing import Collection, Dict, List, Sequence, Tuple
 from actions.answers import SUPPORT_TOPICS
 from tools.default_model import DEFAULT_CONFIG, cached_model
 from tools.default_model import train as train_reference
+from tools.language_report import language_report
 from valkommen.core.examples import Example, read_examples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,6 +287,7 @@ def main() -> int:
             )
         if name == "project":
             confusion_picture(predictions, args.out / "confusion.png")
+            language_report(model, examples, predictions, args.out)
     report = "\n".join(
         [
             "# Välkommen NLU evaluation (held-out set)",

@@ -167,3 +167,22 @@ def test_an_unreviewed_translation_carries_the_swedish_answer_and_a_swedish_answ
     assert messages[0]["custom"] == {"unreviewed_translation": {"language": "sv", "text": catalogue.answer("school", "sv").text}}
     swedish, _ = run(ActionAnswerTopic(), tracker("school", {"code": "sv", "confidence": 0.97}))
     assert not swedish[0].get("custom")
+
+
+def test_arabizi_is_answered_in_arabic_with_a_first_line_saying_so_once(catalogue):
+    arabizi = {"code": "ar", "confidence": 0.9, "script": "latin"}
+    first = tracker("personal_number", arabizi)
+    first.events = [{"event": "user", "parse_data": {"language": arabizi}}]
+    messages, _ = run(ActionAnswerTopic(), first)
+    note = catalogue.interface("latin_written", "ar")
+    assert messages[0]["text"] == f"{note}\n{catalogue.answer('personal_number', 'ar').text}"
+    later = tracker("school", arabizi)
+    later.events = [{"event": "user", "parse_data": {"language": arabizi}}] * 2
+    messages, _ = run(ActionAnswerTopic(), later)
+    assert messages[0]["text"] == catalogue.answer("school", "ar").text
+
+
+def test_arabic_script_gets_no_line_about_latin_letters(catalogue):
+    arabic = {"code": "ar", "confidence": 0.9, "script": "arabic"}
+    messages, _ = run(ActionAnswerTopic(), tracker("school", arabic))
+    assert messages[0]["text"] == catalogue.answer("school", "ar").text

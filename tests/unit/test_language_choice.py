@@ -1,6 +1,6 @@
 """Which language a reply is written in."""
 
-from valkommen.core.language_choice import choose_reply_language
+from valkommen.core.language_choice import choose_reply_language, latin_written
 
 
 def test_a_confident_detection_decides():
@@ -38,3 +38,25 @@ def test_easy_swedish_gives_way_when_the_user_writes_another_language():
 
 def test_easy_swedish_can_be_chosen_by_its_code():
     assert choose_reply_language(None, chosen="SV-EASY") == "sv-easy"
+
+
+def test_an_explicit_choice_wins_over_a_close_neighbour():
+    assert choose_reply_language({"code": "fa", "confidence": 0.9, "script": "arabic"}, chosen="ar") == "ar"
+    assert choose_reply_language({"code": "bs", "confidence": 0.9, "script": "cyrillic"}, chosen="uk") == "uk"
+
+
+def test_an_explicit_choice_wins_over_latin_letter_writing():
+    assert choose_reply_language({"code": "fa", "confidence": 0.9, "script": "latin"}, chosen="ar") == "ar"
+    assert choose_reply_language({"code": "ar", "confidence": 0.9, "script": "latin"}, chosen="uk") == "uk"
+
+
+def test_a_message_in_another_script_than_the_chosen_languages_is_answered_in_its_language():
+    assert choose_reply_language({"code": "ar", "confidence": 0.9, "script": "arabic"}, chosen="uk") == "ar"
+    assert choose_reply_language({"code": "sv", "confidence": 0.9, "script": "latin"}, chosen="ar") == "sv"
+
+
+def test_latin_letter_writing_is_told_by_the_detected_script():
+    assert latin_written({"code": "ar", "confidence": 0.9, "script": "latin"}, "ar")
+    assert not latin_written({"code": "ar", "confidence": 0.9, "script": "arabic"}, "ar")
+    assert not latin_written({"code": "ar", "confidence": 0.9, "script": "latin"}, "fa")
+    assert not latin_written({"code": "so", "confidence": 0.9, "script": "latin"}, "so")

@@ -118,7 +118,7 @@ def zz_identifier(project_copy, zz_registry) -> LanguageIdentifier:
 
 
 def test_the_public_names_come_from_the_registry():
-    assert SUPPORTED_LANGUAGES == ("sv", "en", "ar", "so", "ti", "fa", "uk", "bs")
+    assert SUPPORTED_LANGUAGES[:8] == ("sv", "en", "ar", "so", "ti", "fa", "uk", "bs")  # the first eight; new languages follow
     assert SOURCE_LANGUAGE == "sv" and SELECTABLE_LANGUAGES == SUPPORTED_LANGUAGES + ("sv-easy",)
     assert language("sv-easy").variant_of == "sv" and language("sv-easy").direction == "ltr"
     assert registry().aliases["hr"] == "bs" and registry().aliases["prs"] == "fa"
@@ -146,10 +146,10 @@ def test_every_entry_names_what_the_tools_have():
 
 def test_the_registry_gives_detection_its_candidates_and_the_other_tables():
     languages = registry()
-    assert script_candidates(languages, "latin") == ("sv", "en", "so", "bs")
-    assert script_candidates(languages, "arabic") == ("ar", "fa")
-    assert script_candidates(languages, "cyrillic") == ("uk", "bs")
-    assert script_candidates(languages, "ethiopic") == ("ti",)
+    assert script_candidates(languages, "latin")[:4] == ("sv", "en", "so", "bs")  # then tr, kmr
+    assert script_candidates(languages, "arabic")[:2] == ("ar", "fa")  # then ckb, ps when added
+    assert script_candidates(languages, "cyrillic") == ("uk", "ru", "bs")
+    assert script_candidates(languages, "ethiopic") == ("ti", "am")
     assert spacy_code("bs") == "hr" and spacy_code("so") == "xx"
     assert [language_script(code) for code in ("fa", "ti", "uk", "bs", "sv-easy", "??")] == [
         "arabic",
@@ -178,6 +178,25 @@ def test_a_bad_registry_is_refused_with_the_reason():
         parse_registry(
             {"source_language": "sv", "languages": [good, {"code": "x", "english_name": "X", "name": "X", "variant_of": "en"}]}
         )
+
+
+def test_latin_letter_writing_is_an_entry_field_of_languages_with_a_script_of_their_own():
+    arabic = {"code": "ar", "english_name": "Arabic", "name": "العربية", "script": "arabic", "direction": "rtl"}
+    swedish = {"code": "sv", "english_name": "Swedish", "name": "Svenska", "script": "latin", "direction": "ltr"}
+    writing = {"words": ["kif", "Shu"], "digits": "37"}
+    languages = parse_registry({"source_language": "sv", "languages": [swedish, {**arabic, "latin_writing": writing}]})
+    assert languages["ar"].latin_writing.words == ("kif", "shu") and languages["ar"].latin_writing.digits == "37"
+    assert languages.latin_writers() == ("ar",)
+    for entry, reason in (
+        ({**swedish, "latin_writing": writing}, "script of its own"),
+        ({**arabic, "latin_writing": {"words": ["kif"], "digits": "3a"}}, "digits"),
+        ({**arabic, "latin_writing": {"words": ["كيف"]}}, "Latin letters"),
+        ({**arabic, "latin_writing": {"letters": "x"}}, "words"),
+    ):
+        others = [swedish] if entry["code"] == "ar" else []
+        with pytest.raises(RegistryError, match=reason):
+            parse_registry({"source_language": "sv", "languages": [*others, entry]})
+    assert set(registry().latin_writers()) >= {"ar", "fa", "ti", "uk"}
 
 
 def test_the_widget_has_no_language_table_of_its_own():

@@ -35,9 +35,12 @@ def test_every_language_has_the_source_languages_interface_strings(catalogue):
         assert set(locale.topic_titles) == set(source.topic_titles), code
 
 
-def test_arabic_and_persian_are_right_to_left_and_the_rest_left_to_right(catalogue):
+def test_the_arabic_script_languages_are_right_to_left_and_the_rest_left_to_right(catalogue):
+    """Arabic, Persian, Kurdish Sorani and Pashto (those of them the registry has) read right to left."""
     directions = {code: locale.direction for code, locale in catalogue.locales.items()}
-    assert {code for code, d in directions.items() if d == "rtl"} == {"ar", "fa"}
+    arabic_script = {"ar", "fa", "ckb", "ps"} & set(directions)
+    assert {"ar", "fa"} <= arabic_script
+    assert {code for code, d in directions.items() if d == "rtl"} == arabic_script
 
 
 def test_an_answer_ends_with_its_source_and_the_month_it_was_read(catalogue):

@@ -26,6 +26,21 @@ def test_examples_are_labelled_with_the_language_of_their_folder():
             assert block["intent"] == path.stem, path
 
 
+def test_a_block_names_no_script_but_latin_writing():
+    """A second block of an intent may hold the language written in Latin letters
+    (``script: latin``); no other metadata and no other script."""
+    for path in (ROOT / "nlu_data" / "nlu").rglob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            assert set(block["metadata"]) <= {"language", "script"}, path
+            assert block["metadata"].get("script", "latin") == "latin", path
+
+
+def test_latin_writing_examples_are_read_with_their_script(training_examples):
+    arabizi = [e for e in training_examples if e.language == "ar" and e.script == "latin"]
+    assert len(arabizi) >= 100
+    assert not any("\u0600" <= char <= "\u06ff" for example in arabizi for char in example.text)
+
+
 def test_training_files_use_only_domain_intents(training_examples):
     assert {e.intent for e in training_examples} <= set(DOMAIN_INTENTS)
 

@@ -9,11 +9,13 @@ import yaml
 
 
 class Example(NamedTuple):
-    """One NLU example with its intent and the language it is written in."""
+    """One NLU example with its intent, the language it is written in and, when that is not the
+    language's own script, the script it is written in (``latin``: Arabizi, Finglish ...)."""
 
     text: str
     intent: str
     language: Optional[str]
+    script: Optional[str] = None
 
 
 def read_examples(directory: Path) -> List[Example]:
@@ -23,11 +25,12 @@ def read_examples(directory: Path) -> List[Example]:
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
             if "intent" not in block:
                 continue
-            language = (block.get("metadata") or {}).get("language")
+            metadata = block.get("metadata") or {}
+            language, script = metadata.get("language"), metadata.get("script")
             for line in block.get("examples", "").splitlines():
                 line = line.strip()
                 if line.startswith("- "):
-                    rows.append(Example(line[2:].strip(), block["intent"], language))
+                    rows.append(Example(line[2:].strip(), block["intent"], language, script))
     return rows
 
 

@@ -39,6 +39,17 @@ class Hints:
 
 
 @dataclass(frozen=True)
+class LatinWriting:
+    """How the users of a language with a script of its own write it in Latin letters on a phone
+    (Arabizi, Persian "Finglish", Latin-letter Tigrinya or Ukrainian): very common words in that
+    spelling that the Latin-script languages do not use, and the digits written for letters inside
+    words (Arabizi: 3 for ع, 7 for ح, 2 for ء)."""
+
+    words: Tuple[str, ...] = ()
+    digits: str = ""
+
+
+@dataclass(frozen=True)
 class Language:
     """One entry of the registry."""
 
@@ -53,6 +64,7 @@ class Language:
     aliases: Tuple[str, ...] = ()
     variant_of: Optional[str] = None
     other_scripts: Tuple[str, ...] = ()
+    latin_writing: Optional[LatinWriting] = None
 
     @property
     def scripts(self) -> Tuple[str, ...]:
@@ -115,6 +127,11 @@ class Registry:
         """The languages (not variants) that write ``script`` as one of their other scripts."""
         return tuple(e.code for e in self.languages if not e.is_variant and script in e.other_scripts)
 
+    def latin_writers(self) -> Tuple[str, ...]:
+        """The languages (not variants) with another script whose users also write them in Latin
+        letters (an entry with ``latin_writing``), in registry order."""
+        return tuple(e.code for e in self.languages if not e.is_variant and e.latin_writing is not None)
+
     def normalise(self, code: Optional[str]) -> Optional[str]:
         """See ``normalise_language``."""
         if not code or not isinstance(code, str):
@@ -156,6 +173,7 @@ def _language(raw: object, index: int, bases: Mapping[str, Mapping[str, object]]
         "hints",
         "aliases",
         "variant_of",
+        "latin_writing",
     }
     unknown = set(raw) - known
     if unknown:
@@ -179,6 +197,7 @@ def _language(raw: object, index: int, bases: Mapping[str, Mapping[str, object]]
     hints = raw.get("hints") or {}
     if not isinstance(hints, dict) or set(hints) - {"letters", "words"} or not isinstance(hints.get("letters", ""), str):
         raise RegistryError(f"{code}: hints has letters (a text) and words (a list)")
+    latin_writing = _latin_writing(raw.get("latin_writing"), code, script)
     spacy = field("spacy", MULTILINGUAL)
     if not isinstance(spacy, str) or not spacy:
         raise RegistryError(f"{code}: spacy must be a spaCy language code or {MULTILINGUAL}")
@@ -197,7 +216,25 @@ def _language(raw: object, index: int, bases: Mapping[str, Mapping[str, object]]
         aliases=tuple(alias.lower() for alias in _strings(raw.get("aliases"), f"{code}: aliases")),
         variant_of=str(variant_of) if variant_of else None,
         other_scripts=other_scripts,
+        latin_writing=latin_writing,
     )
+
+
+def _latin_writing(raw: object, code: str, script: object) -> Optional[LatinWriting]:
+    """The ``latin_writing`` of an entry: ``{words: [...], digits: "2357"}``; None if it has none."""
+    if raw is None:
+        return None
+    if script == "latin":
+        raise RegistryError(f"{code}: latin_writing is for a language with a script of its own")
+    if not isinstance(raw, dict) or set(raw) - {"words", "digits"}:
+        raise RegistryError(f"{code}: latin_writing has words (a list) and digits (a text)")
+    digits = raw.get("digits", "")
+    if not isinstance(digits, (str, int)) or not str(digits).isdigit() and digits != "":
+        raise RegistryError(f"{code}: latin_writing.digits must be digits")
+    words = tuple(word.lower() for word in _strings(raw.get("words"), f"{code}: latin_writing.words"))
+    if not words or not all(word.isascii() for word in words):
+        raise RegistryError(f"{code}: latin_writing.words must be words in Latin letters")
+    return LatinWriting(words=words, digits="".join(dict.fromkeys(str(digits))))
 
 
 def parse_registry(data: object, where: str = "languages.yml") -> Registry:

@@ -10,6 +10,12 @@ Combines four signals (see DESIGN.md):
 4. the channel's hint (Telegram's ``language_code``, the page's ``lang``).
 A language lingua has no model of is scored in lingua's place by its registry hints (the share
 of words that are its common words or hold its distinctive letters).
+Latin-letter writing (Arabizi, "Finglish", Latin-letter Tigrinya or Ukrainian): a language whose
+registry entry has ``latin_writing`` is a candidate for a Latin-script message too; lingua has no
+model of that writing, so its ``latin_writing`` words and digits-for-letters score it in lingua's
+place, and it is picked only with evidence of its own (one of those words or digits, or the n-gram
+classifier, trained on its ``script: latin`` examples, sure of it), so that messages of the
+Latin-script languages stay theirs.
 Swedish official words (personnummer, Arbetsförmedlingen, ...) are ignored when the
 message has other words. Plain logic: no Rasa imports, testable alone.
 """
@@ -21,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from valkommen.core.languages import Language, Registry, registry
 from valkommen.core.text import fold
@@ -38,6 +44,11 @@ _ETHIOPIC = ((0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F))
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _CYRILLIC = ((0x0400, 0x052F),)
 _WORD = re.compile(r"\w+")
+#: A digit touching a letter inside a word: Arabizi's "a3mel", "7abibi", "lil lika2".
+_DIGIT_FOR_LETTER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+#: The n-gram classifier's probability of a Latin-letter writing that counts as evidence of it
+#: without any of its words or digits (cross-validated on the training data: tools/language_report.py).
+LATIN_WRITING_NGRAM_EVIDENCE = 0.6
 
 
 def script_candidates(languages: Registry, script: str) -> Tuple[str, ...]:
@@ -79,16 +90,39 @@ def hint_share(text: str, entry: Language, script: str) -> float:
     return hits / len(words)
 
 
+def latin_share(text: str, entry: Language) -> float:
+    """The share of words in ``text`` that show the language written in Latin letters: its
+    ``latin_writing`` words, or words with one of its digits written for a letter ("a3mel");
+    0 when it has no ``latin_writing`` or ``text`` no words."""
+    writing = entry.latin_writing
+    words = _WORD.findall(text.lower())
+    if writing is None or not words:
+        return 0.0
+    common = set(writing.words)
+    digits = set(writing.digits)
+
+    def shows(word: str) -> bool:
+        return word in common or bool(digits.intersection(word) and _DIGIT_FOR_LETTER.search(word))
+
+    return sum(1 for word in words if shows(word)) / len(words)
+
+
 @dataclass(frozen=True)
 class Detection:
-    """The detected language of a message and how sure the detector is (0..1)."""
+    """The detected language of a message, how sure the detector is (0..1) and the script the
+    message is written in (None without letters)."""
 
     code: str
     confidence: float
+    script: Optional[str] = None
 
     def as_dict(self) -> Dict[str, object]:
-        """The parse-output shape: ``{"code": "ar", "confidence": 0.93}``."""
-        return {"code": self.code, "confidence": round(self.confidence, 4)}
+        """The parse-output shape: ``{"code": "ar", "confidence": 0.93, "script": "latin"}``
+        (``script``: the message's script, when it has letters)."""
+        out: Dict[str, object] = {"code": self.code, "confidence": round(self.confidence, 4)}
+        if self.script:
+            out["script"] = self.script
+        return out
 
 
 def _in_blocks(char: str, blocks: Iterable[Tuple[int, int]]) -> bool:
@@ -256,15 +290,35 @@ class LanguageIdentifier:
         script = dominant_script(sample)
         candidates = self.candidates(sample, script) if script else ()
         if not script or not candidates:
-            return Detection(hint or self.languages.source, 0.0)
+            return Detection(hint or self.languages.source, 0.0, script)
         if len(candidates) == 1:
-            return Detection(candidates[0], 0.99)
-        scores = self._combined_scores(sample, candidates, script)
+            return Detection(candidates[0], 0.99, script)
+        ngrams = self.ngrams.probabilities(sample) if self.ngrams is not None else None
+        scores = self._combined_scores(sample, candidates, script, ngrams)
+        scores = self._founded(sample, scores, script, ngrams or {})
         if hint in scores:
             scores[hint] *= self.hint_weight
         total = sum(scores.values()) or 1.0
         code, score = max(scores.items(), key=lambda item: item[1])
-        return Detection(code, score / total)
+        return Detection(code, score / total, script)
+
+    def romanised(self, code: str, script: str) -> bool:
+        """Whether ``code`` is a candidate in ``script`` only as Latin-letter writing."""
+        entry = self.languages[code]
+        return script == "latin" and script not in entry.scripts and entry.latin_writing is not None
+
+    def _founded(self, sample: str, scores: Dict[str, float], script: str, ngrams: Mapping[str, float]) -> Dict[str, float]:
+        """``scores`` without the Latin-letter writings that have no evidence of their own in
+        ``sample``: none of their words or digits and an n-gram probability below
+        ``LATIN_WRITING_NGRAM_EVIDENCE`` (the Latin-script languages keep their messages)."""
+        kept = {
+            code: score
+            for code, score in scores.items()
+            if not self.romanised(code, script)
+            or latin_share(sample, self.languages[code]) > 0.0
+            or ngrams.get(code, 0.0) >= LATIN_WRITING_NGRAM_EVIDENCE
+        }
+        return kept or scores
 
     def candidates(self, sample: str, script: str) -> Tuple[str, ...]:
         """The languages ``sample``, written in ``script``, may be in.
@@ -278,14 +332,33 @@ class LanguageIdentifier:
             for code in self.languages.also_written_in(script)
             if set(hint_letters(self.languages[code], script)).intersection(sample.lower())
         )
-        return lettered or self.languages.written_in(script) or self.languages.also_written_in(script)
+        found = lettered or self.languages.written_in(script) or self.languages.also_written_in(script)
+        if script == "latin":
+            found += tuple(code for code in self.languages.latin_writers() if code not in found)
+        return found
 
-    def _lingua_with_hints(self, sample: str, candidates: Sequence[str], script: str) -> Dict[str, float]:
+    def _lingua_with_hints(
+        self, sample: str, candidates: Sequence[str], script: str, ngrams: Optional[Mapping[str, float]] = None
+    ) -> Dict[str, float]:
         """lingua's probabilities; a candidate lingua has no model of gets its hint share instead
-        (and lingua's values make room for it)."""
+        (and lingua's values make room for it). A Latin-letter writing (which lingua has no model
+        of) gets its ``latin_writing`` share or its n-gram probability, whichever is higher."""
         assert self.lingua is not None
         probabilities = self.lingua.probabilities(sample)
-        shares = {code: hint_share(sample, self.languages[code], script) for code in candidates if not self.lingua.knows(code)}
+        shares = {
+            code: latin_share(sample, self.languages[code])
+            if self.romanised(code, script)
+            else hint_share(sample, self.languages[code], script)
+            for code in candidates
+            if self.romanised(code, script) or not self.lingua.knows(code)
+        }
+        for code in shares:
+            probabilities.pop(code, None)
+            if ngrams and self.romanised(code, script):
+                # lingua knows nothing of Latin-letter writing and its hint words are few: the
+                # n-gram classifier, trained on its examples, speaks in lingua's place as well
+                subtotal = sum(ngrams.get(other, 0.0) for other in candidates) or 1.0
+                shares[code] = max(shares[code], ngrams.get(code, 0.0) / subtotal)
         top = max(shares.values(), default=0.0)
         if top <= 0.0:
             return probabilities
@@ -293,12 +366,14 @@ class LanguageIdentifier:
         scaled.update(shares)
         return scaled
 
-    def _combined_scores(self, sample: str, candidates: Sequence[str], script: str) -> Dict[str, float]:
-        signals = []
-        if self.ngrams is not None:
-            signals.append((1.0 - self.lingua_weight, self.ngrams.probabilities(sample)))
+    def _combined_scores(
+        self, sample: str, candidates: Sequence[str], script: str, ngrams: Optional[Mapping[str, float]] = None
+    ) -> Dict[str, float]:
+        signals: List[Tuple[float, Mapping[str, float]]] = []
+        if ngrams is not None:
+            signals.append((1.0 - self.lingua_weight, ngrams))
         if self.lingua is not None:
-            signals.append((self.lingua_weight, self._lingua_with_hints(sample, candidates, script)))
+            signals.append((self.lingua_weight, self._lingua_with_hints(sample, candidates, script, ngrams)))
         if not signals:
             return dict.fromkeys(candidates, 1.0)
         scores = dict.fromkeys(candidates, 1e-06)
