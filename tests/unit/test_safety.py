@@ -62,6 +62,26 @@ def test_guards_keep_everyday_phrases_out(text):
     assert not carries_risk_word(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["I don't want to die", "я не хочу умереть", "не хочу померти", "ما بدي موت", "نمی‌خوام بمیرم", "نه غواړم مړ شم"],
+)
+def test_a_negated_wish_to_die_is_not_taken_for_one(text):
+    assert safety_topic(text) is None
+    assert not carries_risk_word(text)
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("نمی‌خوام بمیرم، شوهرم منو میزنه", VIOLENCE_SUPPORT),
+        ("я не хочу умереть, он меня бьёт", VIOLENCE_SUPPORT),
+    ],
+)
+def test_a_negated_wish_to_die_does_not_hide_the_rest_of_the_message(text, topic):
+    assert safety_topic(text) == topic
+
+
 def test_every_language_has_risk_words_and_phrases():
     terms = load_terms()
     assert all(terms.phrases[topic] for topic in SAFETY_TOPICS)
