@@ -107,7 +107,10 @@ def test_every_language_gets_topic_answers_in_its_own_language(client, servers, 
         if example.intent == "meeting_place":  # answered with a place, or asked where the user lives
             hits[example.language].append(any({"venue", "request_location"} & set(r.get("custom") or {}) for r in replies))
             continue
-        hits[example.language].append(replies[0]["text"] == catalogue.answer(example.intent, example.language).text)
+        expected = catalogue.answer(example.intent, example.language).text
+        if example.script == "latin":  # Latin letters: the answer's first line says it is in the language's own script
+            expected = catalogue.interface("latin_written", example.language) + "\n" + expected
+        hits[example.language].append(replies[0]["text"] == expected)
     accuracy = {lang: sum(h) / len(h) for lang, h in hits.items()}
     print("answered with the right topic in the right language", accuracy)
     assert min(accuracy.values()) >= 0.7, accuracy
@@ -235,6 +238,12 @@ PRIVACY_QUESTIONS = {
     "ti": "ብሓበሬታይ እንታይ ትገብሩ",
     "uk": "що ви робите з моїми даними",
     "bs": "šta radite s mojim podacima",
+    "ru": "что вы делаете с моими данными",
+    "tr": "verilerimle ne yapıyorsunuz",
+    "kmr": "hûn bi daneyên min çi dikin",
+    "ckb": "ئێوە چی بە زانیارییەکانم دەکەن",
+    "am": "በመረጃዬ ምን ታደርጋላችሁ",
+    "ps": "زما د معلوماتو سره څه کوئ",
 }
 
 
