@@ -367,7 +367,7 @@ def test_a_newcomer_greets_in_tigrinya_asks_about_school_and_finds_the_nearest_m
     places = yaml.safe_load((ROOT / "data" / "meeting_places.yml").read_text(encoding="utf-8"))["meeting_places"]
     place = places[0]
     chat_id = new_user_id()
-    bot_api.push(text_update(chat_id, "ሰላም፡ ከመይ ኣለኹም")  # "ሰላም" alone is Amharic too)
+    bot_api.push(text_update(chat_id, "ሰላም፡ ከመይ ኣለኹም"))  # "ሰላም" alone is Amharic too
     bot_api.wait_for(lambda: catalogue.interface("greet", "ti") in "\n".join(texts(bot_api, chat_id)))
     bot_api.push(text_update(chat_id, longest_example(training_examples, "school", "ti")))
     wait_text(bot_api, chat_id, catalogue.answer("school", "ti").text)
