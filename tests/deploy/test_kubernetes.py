@@ -24,7 +24,7 @@ from tests.deploy.kube_play import Ports, image_of, play_yaml
 from tests.reliability import helpers
 from tests.reliability.helpers import CHANGE_TO, new_sender, texts
 from tests.telegram.fake_bot_api import FakeBotApi
-from tools.servers import free_port
+from tools.servers import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINERS_CONF = ROOT / "deploy" / "podman" / "containers.conf"
@@ -140,9 +140,8 @@ def played(tmp_path_factory) -> Iterator[Played]:
     telegram_token = f"123456:{secrets.token_hex(12)}"
     fake_api = FakeBotApi(telegram_token).start()
     with helpers.postgres() as tracker_url, helpers.redis(tmp / "redis") as redis:
-        ports = Ports(
-            edge=free_port(), rasa_a=free_port(), rasa_b=free_port(), actions=free_port(), telegram=free_port(), redis=redis.port
-        )
+        edge, rasa_a, rasa_b, actions, telegram = free_ports(5)  # every pod on the host network: five different ports
+        ports = Ports(edge=edge, rasa_a=rasa_a, rasa_b=rasa_b, actions=actions, telegram=telegram, redis=redis.port)
         play = tmp / "play.yaml"
         play.write_text(
             play_yaml(
