@@ -41,23 +41,59 @@ def _safety_folds() -> Dict[int, str]:
     table: Dict[int, str] = {}
     for zero, digits in ((0x0660, "0123456789"), (0x06F0, "0123456789")):
         table.update({zero + i: d for i, d in enumerate(digits)})
-    table.update({ord(k): v for k, v in {
-        "ı": "i",
-        "ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه",
-        "ە": "ه", "ۆ": "و", "ێ": "ي", "ڕ": "ر", "ڵ": "ل",
-        "ړ": "ر", "ږ": "ژ", "ښ": "ش", "ټ": "ت", "ډ": "د", "ځ": "ز", "څ": "چ",
-        "ې": "ي", "ۍ": "ي", "ګ": "گ", "ڼ": "ن",
-        "ـ": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u200e": "", "\u200f": "", "\u00ad": "",
-        "’": "'", "‘": "'", "ʼ": "'",
-        "፡": " ",
-    }.items()})
+    table.update(
+        {
+            ord(k): v
+            for k, v in {
+                "ı": "i",
+                "ی": "ي",
+                "ى": "ي",
+                "ک": "ك",
+                "ة": "ه",
+                "ە": "ه",
+                "ۆ": "و",
+                "ێ": "ي",
+                "ڕ": "ر",
+                "ڵ": "ل",
+                "ړ": "ر",
+                "ږ": "ژ",
+                "ښ": "ش",
+                "ټ": "ت",
+                "ډ": "د",
+                "ځ": "ز",
+                "څ": "چ",
+                "ې": "ي",
+                "ۍ": "ي",
+                "ګ": "گ",
+                "ڼ": "ن",
+                "ـ": "",
+                "\u200b": "",
+                "\u200c": "",
+                "\u200d": "",
+                "\u200e": "",
+                "\u200f": "",
+                "\u00ad": "",
+                "’": "'",
+                "‘": "'",
+                "ʼ": "'",
+                "፡": " ",
+            }.items()
+        }
+    )
     # Ethiopic series (seven orders each): the second spelling becomes the first.
-    for source, target in ((0x1210, 0x1200), (0x1280, 0x1200), (0x1220, 0x1230), (0x12D0, 0x12A0),
-                           (0x1340, 0x1338), (0x1250, 0x1240), (0x12B8, 0x12A8)):
+    for source, target in (
+        (0x1210, 0x1200),
+        (0x1280, 0x1200),
+        (0x1220, 0x1230),
+        (0x12D0, 0x12A0),
+        (0x1340, 0x1338),
+        (0x1250, 0x1240),
+        (0x12B8, 0x12A8),
+    ):
         table.update({source + order: chr(target + order) for order in range(7)})
     # The fourth order (a) of h and glottal stop is spelled as the first: ሃ/ሓ/ኃ -> ሀ, ኣ/ዓ -> አ.
-    table.update({cp: "ሀ" for cp in (0x1203, 0x1213, 0x1283)})
-    table.update({cp: "አ" for cp in (0x12A3, 0x12D3)})
+    table.update(dict.fromkeys((0x1203, 0x1213, 0x1283), "ሀ"))
+    table.update(dict.fromkeys((0x12A3, 0x12D3), "አ"))
     return table
 
 
